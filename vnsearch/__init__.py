@@ -1,0 +1,31 @@
+"""vnsearch: full-text search for Vietnamese news, with or without diacritics.
+
+    >>> import vnsearch
+    >>> report = vnsearch.update_index("seeds", "index")     # build or update
+    >>> results = vnsearch.search("ho tich", "index", limit=5)
+    >>> results.hits[0].article_id, results.hits[0].snippet
+
+The CLI (`vnsearch`) is a thin layer over these names.
+"""
+
+__version__ = "0.1.0"
+
+from .corpus import Article, read_corpus
+from .errors import CorpusError, IndexUnavailable, VnsearchError
+from .indexer import UpdateReport, index_exists, update_index
+from .search import Hit, SearchResults, search
+
+__all__ = [
+    "Article",
+    "CorpusError",
+    "Hit",
+    "IndexUnavailable",
+    "SearchResults",
+    "UpdateReport",
+    "VnsearchError",
+    "__version__",
+    "index_exists",
+    "read_corpus",
+    "search",
+    "update_index",
+]

@@ -1,0 +1,130 @@
+"""The one analysis chain, for documents and queries alike, in Whoosh's tokenizer | filter style.
+
+    VietnameseTokenizer()                         NFC, canonical tones, pyvi segmentation: syllables
+      | LowercaseFilter()                         → EXACT: "hộ", "tịch"  (accent-exact lane)
+      | LowercaseFilter() | FoldFilter()          → FOLDED: "ho", "tich" (diacritic-free lane)
+      | LowercaseFilter() | CompoundFilter()      → WORDS: "hộ_tịch"     (pyvi words of 2+ syllables)
+
+Segmentation runs before lowercasing, as pyvi needs the capitals ("châu Âu"). Every token
+carries the position of its pyvi token, punctuation included, so that a phrase never matches
+across a comma. ``analyze`` gives the same chain as plain records for the query builder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+from . import text
+from .segment import segment_cached
+
+
+def _is_word(piece_text: str) -> bool:
+    return piece_text[0].isalnum() or piece_text[0] == "_"
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Yields one token per syllable (or number) of the text, in canonical NFC form.
+
+    Each token has ``joined``: True when pyvi made it part of the same word as the previous
+    syllable. Character offsets refer to the NFC text, which is what the index stores.
+    """
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, piece in enumerate(segment_cached(text.normalize(value))):
+            if not _is_word(piece.text):
+                continue
+            t.text = piece.text
+            t.joined = piece.joined
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = piece.text
+            t.pos = start_pos + pos  # always: CompoundFilter needs it, even unrequested
+            if chars:
+                t.startchar = start_char + piece.start
+                t.endchar = start_char + piece.end
+            yield t
+
+
+class FoldFilter(Filter):
+    """Removes every diacritic, đ→d included (``text.fold``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = text.fold(t.text)
+            yield t
+
+
+def group_words(syllables: list[tuple[str, int, bool]]) -> list[tuple[str, int]]:
+    """Join (syllable, position, joined) runs into pyvi's words of two or more syllables:
+    ("hộ_tịch", position of "hộ"). Single-syllable words are left out."""
+    words: list[tuple[list[str], int]] = []
+    last = None
+    for syl, pos, joined in syllables:
+        if joined and words and pos == last + 1:
+            words[-1][0].append(syl)
+        else:
+            words.append(([syl], pos))
+        last = pos
+    return [("_".join(parts), pos) for parts, pos in words if len(parts) > 1]
+
+
+class CompoundFilter(Filter):
+    """Keeps only pyvi's words of two or more syllables, as one token "hộ_tịch" at the
+    position of the word's first syllable."""
+
+    def __call__(self, tokens):
+        template = None
+        syllables = []
+        for t in tokens:
+            if template is None:
+                template = t.copy()
+            syllables.append((t.text, t.pos, t.joined))
+        for word, pos in group_words(syllables):
+            template.text = word
+            template.pos = pos
+            template.startchar = template.endchar = 0
+            yield template
+
+
+EXACT = VietnameseTokenizer() | LowercaseFilter()
+FOLDED = VietnameseTokenizer() | LowercaseFilter() | FoldFilter()
+WORDS = VietnameseTokenizer() | LowercaseFilter() | CompoundFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class QueryToken:
+    """A syllable of a query as the index sees it in each lane."""
+
+    exact: str  # lowercase, NFC, canonical tone placement
+    folded: str  # diacritics removed
+    pos: int
+    joined: bool  # pyvi joined it to the previous syllable
+
+
+def analyze(value: str) -> list[QueryToken]:
+    """The analysis chain as plain records: what the lanes of the index hold for ``value``."""
+    return [
+        QueryToken(t.text, text.fold(t.text), t.pos, t.joined)
+        for t in EXACT(value, positions=True)
+    ]
+
+
+def compounds(tokens: list[QueryToken]) -> list[str]:
+    """pyvi's multi-syllable words among analyzed tokens, as the WORDS lane spells them."""
+    return [w for w, _ in group_words([(t.exact, t.pos, t.joined) for t in tokens])]

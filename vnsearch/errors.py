@@ -1,0 +1,13 @@
+"""The library's error types: every failure a caller can expect is one of these."""
+
+
+class VnsearchError(Exception):
+    """Base of every error vnsearch raises on purpose; its message is meant for people."""
+
+
+class CorpusError(VnsearchError):
+    """The corpus cannot be read: the path does not exist or holds nothing readable."""
+
+
+class IndexUnavailable(VnsearchError):
+    """The index folder is missing, damaged, locked, or written by an incompatible version."""

@@ -1,0 +1,224 @@
+"""Building and incrementally updating an index from a corpus. The side effects live here.
+
+An update compares each article's content hash with the one its article record holds: new
+articles are added, changed ones deleted and re-added, vanished ones deleted, and unchanged
+ones not touched (not even re-analysed). Everything happens in one Whoosh commit, so a reader
+sees either the old index or the new one; ``rebuild`` commits with Whoosh's CLEAR merge, which
+drops the old segments only when the new ones are written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
+
+from .corpus import Article, Note, read_corpus
+from .errors import CorpusError, IndexUnavailable
+from .schema import ARTICLE, PARAGRAPH, SCHEMA_VERSION, build_schema
+
+MARKER = "vnsearch-index.json"
+REBUILD_HINT = "run `vnsearch index --rebuild`"
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    paragraphs: int = 0  # paragraphs analysed and written by this run
+    seconds: float = 0.0
+    created: bool = False  # the index did not exist before
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged; {self.paragraphs} paragraphs indexed in {self.seconds:.1f}s"
+        )
+
+
+def _marker_path(index_dir: str) -> str:
+    return os.path.join(index_dir, MARKER)
+
+
+def index_exists(index_dir: str) -> bool:
+    """True when ``index_dir`` holds a vnsearch index (any version)."""
+    return os.path.isfile(_marker_path(index_dir)) and whoosh_index.exists_in(index_dir)
+
+
+def _is_foreign(index_dir: str) -> bool:
+    """A folder with files of its own that vnsearch did not write: never ours to overwrite."""
+    if not os.path.isdir(index_dir):
+        return os.path.exists(index_dir)
+    if os.path.isfile(_marker_path(index_dir)):
+        return False
+    return any(not name.startswith(".") for name in os.listdir(index_dir))
+
+
+def _read_marker(index_dir: str) -> dict:
+    try:
+        with open(_marker_path(index_dir), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise IndexUnavailable(f"{index_dir} has a damaged vnsearch marker ({e}): {REBUILD_HINT}")
+    if not isinstance(data, dict):
+        raise IndexUnavailable(f"{index_dir} has a damaged vnsearch marker: {REBUILD_HINT}")
+    return data
+
+
+def open_index(index_dir: str):
+    """Open an existing index for reading or writing; IndexUnavailable says what to do."""
+    if not os.path.isdir(index_dir):
+        raise IndexUnavailable(f"no index at {index_dir}: run `vnsearch index` to build it")
+    if not os.path.isfile(_marker_path(index_dir)):
+        if _is_foreign(index_dir):
+            raise IndexUnavailable(
+                f"{index_dir} is not a vnsearch index: give another folder with --index"
+            )
+        raise IndexUnavailable(f"no index at {index_dir}: run `vnsearch index` to build it")
+    version = _read_marker(index_dir).get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise IndexUnavailable(
+            f"the index at {index_dir} was written by another vnsearch version "
+            f"(schema {version}, this one reads {SCHEMA_VERSION}): {REBUILD_HINT}"
+        )
+    try:
+        return whoosh_index.open_dir(index_dir)
+    except Exception as e:  # Whoosh raises many kinds for damaged files
+        raise IndexUnavailable(f"the index at {index_dir} cannot be read ({e}): {REBUILD_HINT}")
+
+
+def _create_index(index_dir: str):
+    if _is_foreign(index_dir):
+        raise IndexUnavailable(
+            f"{index_dir} is not a vnsearch index and is not empty: give another folder with --index"
+        )
+    os.makedirs(index_dir, exist_ok=True)
+    # The marker first: a first build killed half-way leaves a folder vnsearch knows is its own.
+    with open(_marker_path(index_dir), "w", encoding="utf-8") as f:
+        json.dump({"format": "vnsearch", "schema_version": SCHEMA_VERSION}, f)
+    return whoosh_index.create_in(index_dir, build_schema())
+
+
+def indexed_hashes(ix) -> dict[str, str]:
+    """article id → content hash, from the article records of an open index."""
+    with ix.searcher() as s:
+        return {doc["article_id"]: doc["hash"] for doc in s.documents(kind=ARTICLE)}
+
+
+def _add_article(writer, article: Article) -> int:
+    common = {
+        "article_id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "url": article.url,
+        "topic": article.topic,
+    }
+    common = {k: v for k, v in common.items() if v is not None}
+    writer.add_document(
+        kind=ARTICLE, hash=article.content_hash, paragraphs=len(article.paragraphs), **common
+    )
+    # An article with a title and no body is still findable: its title stands as paragraph 0.
+    numbered = list(enumerate(article.paragraphs, 1)) or [(0, article.title)]
+    for number, paragraph in numbered:
+        writer.add_document(
+            kind=PARAGRAPH,
+            para=number,
+            text=paragraph,
+            exact=paragraph,
+            folded=paragraph,
+            words=paragraph,
+            title_exact=article.title,
+            title_folded=article.title,
+            **common,
+        )
+    return len(numbered)
+
+
+def update_index(
+    corpus: str,
+    index_dir: str,
+    rebuild: bool = False,
+    note: Note = lambda message: None,
+    progress: Callable[[int, int], None] | None = None,
+) -> UpdateReport:
+    """Bring the index at ``index_dir`` up to date with the articles under ``corpus``.
+
+    Creates the index when there is none. ``note`` receives one line per skipped file;
+    ``progress(done, total)`` is called as articles are analysed. Raises CorpusError when the
+    corpus is missing, IndexUnavailable when the index cannot be opened or written.
+    """
+    start = time.perf_counter()
+    report = UpdateReport()
+
+    def skip(message: str) -> None:
+        report.skipped.append(message)
+        note(message)
+
+    articles = list(read_corpus(corpus, skip))
+    if not articles and not report.skipped and os.path.isdir(corpus) and not os.listdir(corpus):
+        raise CorpusError(f"corpus {corpus} is empty: add .txt or .jsonl articles to it")
+
+    if index_exists(index_dir) and not rebuild:
+        ix = open_index(index_dir)
+        known = indexed_hashes(ix)
+    else:
+        if index_exists(index_dir):
+            ix = open_index(index_dir) if _compatible(index_dir) else _create_index(index_dir)
+        else:
+            ix = _create_index(index_dir)
+            report.created = True
+        known = {}
+
+    todo: list[tuple[Article, bool]] = []  # (article, replaces an indexed one)
+    for article in articles:
+        old = known.pop(article.id, None)
+        if old is None:
+            todo.append((article, False))
+        elif old != article.content_hash:
+            todo.append((article, True))
+        else:
+            report.unchanged += 1
+    gone = list(known)  # indexed, no longer in the corpus
+
+    if todo or gone or rebuild or report.created:
+        try:
+            writer = ix.writer(limitmb=256)
+        except whoosh_index.LockError:
+            raise IndexUnavailable(
+                f"another vnsearch process is updating {index_dir}: wait for it to finish"
+            )
+        try:
+            for article_id in gone:
+                writer.delete_by_term("article_id", article_id)
+            for done, (article, replaces) in enumerate(todo, 1):
+                if replaces:
+                    writer.delete_by_term("article_id", article.id)
+                report.paragraphs += _add_article(writer, article)
+                if progress:
+                    progress(done, len(todo))
+            writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    report.added = sum(1 for _, replaces in todo if not replaces)
+    report.updated = len(todo) - report.added
+    report.removed = len(gone)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _compatible(index_dir: str) -> bool:
+    return _read_marker(index_dir).get("schema_version") == SCHEMA_VERSION

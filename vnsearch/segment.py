@@ -1,0 +1,216 @@
+"""Vietnamese word segmentation: pyvi's model and rules, without pyvi's import cost.
+
+``pyvi.ViTokenizer`` imports scikit-learn (about a second) only to unpickle a
+``sklearn_crfsuite.CRF`` that wraps a CRFsuite model. This module reads the CRFsuite model
+bytes out of pyvi's shipped pickle with a restricted unpickler (no scikit-learn, no numpy)
+and tags with ``pycrfsuite`` directly. The syllabization regex, the CRF features and the
+joining rules are pyvi 0.1.1's (MIT licence), so the output is the same as
+``ViTokenizer.tokenize``; ``tests/test_segment.py`` compares both on real text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib.util
+import os
+import pickle
+import re
+import string
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import VnsearchError
+
+# pyvi's sylabelize() pattern, in its order: abbreviations, specials, web, email, numbers,
+# punctuation, words.
+_ABBREVIATIONS = [r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\."]
+_SPECIALS = [r"==>", r"->", r"\.\.\.", r">>", "\n"]
+_WEB = r"\w+://[^\s]+"
+_EMAIL = r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)"
+_DIGIT = r"\d+([\.,_]\d+)+"
+_PATTERN = re.compile(
+    "(" + "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL, _DIGIT, r"[^\w\s]", r"\w+"]) + ")",
+    re.UNICODE,
+)
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One pyvi token: its text, its span in the input, and whether it continues a word."""
+
+    text: str
+    start: int
+    end: int
+    joined: bool  # True when this piece is joined to the previous one ("tịch" in "hộ_tịch")
+
+
+class _Model:
+    """pyvi's dictionary of 2- and 3-syllable words and its CRF tagger, loaded once."""
+
+    def __init__(self) -> None:
+        spec = importlib.util.find_spec("pyvi")
+        if spec is None or not spec.submodule_search_locations:
+            raise VnsearchError("pyvi is not installed: run `pip install pyvi`")
+        models = os.path.join(list(spec.submodule_search_locations)[0], "models")
+        self.bi_grams: set[str] = set()
+        self.tri_grams: set[str] = set()
+        with open(os.path.join(models, "words.txt"), encoding="utf-8") as fin:
+            for token in fin.read().split("\n"):
+                n = len(token.split(" "))
+                if n == 2:
+                    self.bi_grams.add(token)
+                elif n == 3:
+                    self.tri_grams.add(token)
+        import pycrfsuite  # about 25 ms, unlike sklearn_crfsuite
+
+        # CRFsuite reads the model in place: the bytes must live as long as the tagger.
+        self._model_bytes = _crfsuite_bytes(os.path.join(models, "pyvi3.pkl"))
+        self.tagger = pycrfsuite.Tagger()
+        self.tagger.open_inmemory(self._model_bytes)
+
+
+class _Stub:
+    """Stands in for every class in pyvi's pickle; keeps the object's state as attributes."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def __setstate__(self, state) -> None:
+        if isinstance(state, dict):
+            self.__dict__.update(state)
+
+
+def _ignore(*args, **kwargs) -> None:
+    return None
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Resolves nothing but ``_codecs.encode`` (how the pickle stores bytes); every class
+    becomes a stub and numpy scalars (the training hyper-parameters) become None."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) == ("_codecs", "encode"):
+            return codecs.encode
+        if module.startswith("numpy") and name == "scalar":
+            return _ignore
+        return _Stub
+
+
+def _crfsuite_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        crf = _ModelUnpickler(f).load()
+    data = getattr(getattr(crf, "modelfile", None), "__dict__", {}).get("__FILE_RESOURCE_DATA__")
+    if not isinstance(data, bytes):
+        raise VnsearchError(f"unexpected pyvi model format in {path}: reinstall pyvi 0.1.1")
+    return data
+
+
+_model: _Model | None = None
+_model_lock = threading.Lock()
+
+
+def _get_model() -> _Model:
+    global _model
+    if _model is None:
+        with _model_lock:
+            if _model is None:
+                _model = _Model()
+    return _model
+
+
+def syllabize(text: str) -> list[tuple[str, int, int]]:
+    """pyvi's syllabization of NFC text: (token, start, end) for words, numbers, punctuation."""
+    return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
+
+
+def _features(tokens: list[str], bi_grams: set[str], tri_grams: set[str]) -> list[list[str]]:
+    """pyvi's word2features for a whole sentence, as CRFsuite attribute names.
+
+    pyvi passes dicts whose string values become ``name:value`` attributes and whose boolean
+    values become weights 1.0 or 0.0. A weight of 0.0 adds nothing to any score, so only the
+    true ones are listed: the tags are the same, computed with less work.
+    """
+    lows = [t.lower() for t in tokens]
+    titles = [t.istitle() for t in tokens]
+    uppers = [t.isupper() for t in tokens]
+    n = len(tokens)
+    out = []
+    for i in range(n):
+        low = lows[i]
+        f = ["bias", "word.lower():" + low]
+        if uppers[i]:
+            f.append("word.isupper()")
+        if titles[i]:
+            f.append("word.istitle()")
+        if tokens[i].isdigit():
+            f.append("word.isdigit()")
+        if i > 0:
+            f.append("-1:word.lower():" + lows[i - 1])
+            if titles[i - 1]:
+                f.append("-1:word.istitle()")
+            if uppers[i - 1]:
+                f.append("-1:word.isupper()")
+            if lows[i - 1] + " " + low in bi_grams:
+                f.append("-1:word.bi_gram()")
+            if i > 1 and lows[i - 2] + " " + lows[i - 1] + " " + low in tri_grams:
+                f.append("-2:word.tri_gram()")
+        if i < n - 1:
+            f.append("+1:word.lower():" + lows[i + 1])
+            if titles[i + 1]:
+                f.append("+1:word.istitle()")
+            if uppers[i + 1]:
+                f.append("+1:word.isupper()")
+            if low + " " + lows[i + 1] in bi_grams:
+                f.append("+1:word.bi_gram()")
+            if i < n - 2 and low + " " + lows[i + 1] + " " + lows[i + 2] in tri_grams:
+                f.append("+2:word.tri_gram()")
+        out.append(f)
+    return out
+
+
+def segment(text: str) -> list[Piece]:
+    """Segment NFC text into pyvi tokens, each marked as starting or continuing a word.
+
+    Words are built exactly as ``ViTokenizer.tokenize`` joins them with ``_``: a token tagged
+    I_W continues the previous one unless either is punctuation, either starts with a digit, or
+    the token is Titlecase after a lowercase one.
+    """
+    triples = syllabize(text)
+    if not triples:
+        return []
+    model = _get_model()
+    tokens = [t for t, _, _ in triples]
+    labels = model.tagger.tag(_features(tokens, model.bi_grams, model.tri_grams))
+    pieces = [Piece(tokens[0], triples[0][1], triples[0][2], False)]
+    for i in range(1, len(tokens)):
+        cur, prev = tokens[i], tokens[i - 1]
+        joined = (
+            labels[i] == "I_W"
+            and cur not in _PUNCTUATION
+            and prev not in _PUNCTUATION
+            and not cur[0].isdigit()
+            and not prev[0].isdigit()
+            and not (cur[0].istitle() and not prev[0].istitle())
+        )
+        pieces.append(Piece(cur, triples[i][1], triples[i][2], joined))
+    return pieces
+
+
+@lru_cache(maxsize=256)
+def segment_cached(text: str) -> tuple[Piece, ...]:
+    """``segment`` remembered for recent inputs: the analyzers of several fields (exact,
+    folded, words) all analyze the same paragraph, and the CRF runs once for all of them."""
+    return tuple(segment(text))
+
+
+def tokenize(text: str) -> str:
+    """The ``ViTokenizer.tokenize`` string form: syllables of a word joined by ``_``."""
+    out: list[str] = []
+    for piece in segment(text):
+        if piece.joined and out:
+            out[-1] += "_" + piece.text
+        else:
+            out.append(piece.text)
+    return " ".join(out)

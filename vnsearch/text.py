@@ -1,0 +1,79 @@
+"""Pure string functions for Vietnamese text: NFC, tone-mark placement, folding, syllables.
+
+Nothing here knows about Whoosh, files or pyvi. Every function is total (any ``str`` in,
+``str`` out) and idempotent, which the tests check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# The five Vietnamese tone marks as combining characters (NFD). The vowel-quality marks
+# (circumflex U+0302, breve U+0306, horn U+031B) are not tones and never move.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+# A syllable for the tone-placement rule: a run of letters (and their combining marks).
+_SYLLABLE = re.compile(r"\w+", re.UNICODE)
+
+# Open syllables whose nucleus is one of these pairs are written in two styles:
+# old "hòa / khỏe / thủy" (tone on the first vowel), new "hoà / khoẻ / thuỷ" (on the second).
+_OPEN_PAIRS = ("oa", "oe", "uy")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC; real corpora mix NFC and NFD."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _canonical_syllable(match: re.Match) -> str:
+    syllable = match.group(0)
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in TONE_MARKS]
+    if len(tones) != 1:
+        return syllable
+    bare = "".join(c for c in decomposed if c not in TONE_MARKS)
+    if len(bare) < 2 or bare[-2:].lower() not in _OPEN_PAIRS:
+        return syllable
+    # Tone goes on the last letter: the new style, which pyvi's dictionary uses.
+    return unicodedata.normalize("NFC", bare + tones[0])
+
+
+def canonical_tones(text: str) -> str:
+    """Write every open oa/oe/uy syllable in one tone-mark style: hòa→hoà, thủy→thuỷ, Ủy→Uỷ.
+
+    The new style (tone on the second vowel) is the canonical one because pyvi's word list is
+    written in it, so segmentation sees the form it knows. Syllables with a final consonant
+    ("hoàn", "thuyết") have one spelling only and are left alone; so is "quý", where the tone
+    is on the y in both styles. Returns NFC.
+    """
+    return _SYLLABLE.sub(_canonical_syllable, nfc(text))
+
+
+def normalize(text: str) -> str:
+    """The first stage of the analysis chain: NFC and canonical tone placement."""
+    return canonical_tones(text)
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """Remove every diacritic, đ→d included: "Đấu giá" → "Dau gia".
+
+    NFD plus dropping combining marks leaves đ/Đ alone (they are base letters), so they are
+    mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def has_diacritics(text: str) -> bool:
+    """True when folding would change the text: the user typed at least one diacritic."""
+    return fold(text) != nfc(text)
+
+
+def syllable_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the word-character runs (syllables, numbers) of NFC text."""
+    return [m.span() for m in _SYLLABLE.finditer(text)]
