@@ -138,9 +138,10 @@ def _print_hit(number: int, hit, color: bool) -> None:
     else:
         snippet, title, where = hit.snippet, hit.title, f"{hit.article_id} ¶{hit.paragraph}"
     date = f"  {hit.date}" if hit.date else ""
-    click.echo(f"{number}. {title}")
-    click.echo(f"   {where}  score {hit.score:.2f}{date}")
-    click.echo(f"   {snippet}")
+    # color=: click strips escape codes from non-terminals unless told they are wanted
+    click.echo(f"{number}. {title}", color=color)
+    click.echo(f"   {where}  score {hit.score:.2f}{date}", color=color)
+    click.echo(f"   {snippet}", color=color)
 
 
 @cli.command("query")

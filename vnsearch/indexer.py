@@ -54,7 +54,10 @@ def _marker_path(index_dir: str) -> str:
 
 def index_exists(index_dir: str) -> bool:
     """True when ``index_dir`` holds a vnsearch index (any version)."""
-    return os.path.isfile(_marker_path(index_dir)) and whoosh_index.exists_in(index_dir)
+    if not os.path.isfile(_marker_path(index_dir)):
+        return False
+    # A table of contents is there (readable or not: open_index tells which).
+    return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in os.listdir(index_dir))
 
 
 def _is_foreign(index_dir: str) -> bool:
@@ -113,8 +116,11 @@ def _create_index(index_dir: str):
 
 def indexed_hashes(ix) -> dict[str, str]:
     """article id → content hash, from the article records of an open index."""
-    with ix.searcher() as s:
-        return {doc["article_id"]: doc["hash"] for doc in s.documents(kind=ARTICLE)}
+    try:
+        with ix.searcher() as s:
+            return {doc["article_id"]: doc["hash"] for doc in s.documents(kind=ARTICLE)}
+    except Exception as e:  # damaged segment files
+        raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
 
 
 def _add_article(writer, article: Article) -> int:
@@ -171,15 +177,20 @@ def update_index(
     if not articles and not report.skipped and os.path.isdir(corpus) and not os.listdir(corpus):
         raise CorpusError(f"corpus {corpus} is empty: add .txt or .jsonl articles to it")
 
-    if index_exists(index_dir) and not rebuild:
+    if rebuild:
+        if _is_foreign(index_dir):
+            _create_index(index_dir)  # raises: never overwrite a folder that is not ours
+        try:
+            ix = open_index(index_dir)  # keeps the old index readable until the commit
+        except IndexUnavailable:  # missing, damaged or another version: start afresh
+            ix = _create_index(index_dir)
+        known = {}
+    elif index_exists(index_dir):
         ix = open_index(index_dir)
         known = indexed_hashes(ix)
     else:
-        if index_exists(index_dir):
-            ix = open_index(index_dir) if _compatible(index_dir) else _create_index(index_dir)
-        else:
-            ix = _create_index(index_dir)
-            report.created = True
+        ix = _create_index(index_dir)
+        report.created = True
         known = {}
 
     todo: list[tuple[Article, bool]] = []  # (article, replaces an indexed one)
@@ -219,6 +230,3 @@ def update_index(
     report.seconds = time.perf_counter() - start
     return report
 
-
-def _compatible(index_dir: str) -> bool:
-    return _read_marker(index_dir).get("schema_version") == SCHEMA_VERSION

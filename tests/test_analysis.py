@@ -1,0 +1,47 @@
+import unicodedata
+
+from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds
+
+
+def texts(analyzer, value):
+    return [t.text for t in analyzer(value, positions=True)]
+
+
+def test_exact_lane_lowercases_and_keeps_diacritics():
+    assert texts(EXACT, "HỘ TỊCH") == ["hộ", "tịch"]
+
+
+def test_folded_lane_removes_diacritics_and_d_stroke():
+    assert texts(FOLDED, "Đấu giá tài sản") == ["dau", "gia", "tai", "san"]
+
+
+def test_words_lane_holds_pyvi_compounds():
+    assert "hộ_tịch" in texts(WORDS, "kinh nghiệm thực hiện số hóa sổ hộ tịch")
+
+
+def test_tone_styles_and_nfd_give_the_same_tokens():
+    # seed 000 writes "hoà giải"; a user types "hòa giải", maybe as NFD
+    assert texts(EXACT, "hòa giải") == texts(EXACT, "hoà giải")
+    assert texts(EXACT, unicodedata.normalize("NFD", "hòa giải")) == texts(EXACT, "hoà giải")
+    assert texts(EXACT, "Ủy viên") == texts(EXACT, "Uỷ viên")
+
+
+def test_punctuation_leaves_a_position_gap():
+    # Whoosh reuses one Token object: read attributes while iterating
+    assert [t.pos for t in EXACT("hộ, tịch", positions=True)] == [0, 2]
+
+
+def test_character_offsets_point_into_the_nfc_text():
+    s = "Tổ hoà giải"
+    assert [(s[t.startchar:t.endchar]) for t in EXACT(s, positions=True, chars=True)] == ["Tổ", "hoà", "giải"]
+
+
+def test_analyze_records_match_the_lanes():
+    tokens = analyze("Đấu giá tài sản")
+    assert [t.exact for t in tokens] == ["đấu", "giá", "tài", "sản"]
+    assert [t.folded for t in tokens] == ["dau", "gia", "tai", "san"]
+    assert compounds(tokens) == texts(WORDS, "Đấu giá tài sản")
+
+
+def test_unaccented_text_is_still_searchable_by_syllable():
+    assert texts(FOLDED, "dang ky ho tich") == ["dang", "ky", "ho", "tich"]

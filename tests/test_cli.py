@@ -1,0 +1,92 @@
+import json
+import shutil
+
+from click.testing import CliRunner
+
+import vnsearch
+from vnsearch.cli import cli
+
+from .conftest import SEED_004, SEEDS
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_first_query_builds_the_index_and_says_so(tmp_path):
+    corpus = tmp_path / "seeds"
+    shutil.copytree(SEEDS, corpus)
+    index_dir = tmp_path / "index"
+    r = run("query", "hộ tịch", "--corpus", str(corpus), "--index", str(index_dir))
+    assert r.exit_code == 0, r.output
+    assert "building it" in r.stderr
+    assert SEED_004 in r.stdout and "**hộ tịch**" in r.stdout
+    r = run("query", "hộ tịch", "--corpus", str(corpus), "--index", str(index_dir))
+    assert "building" not in r.stderr
+
+
+def test_environment_variables_choose_corpus_and_index(tmp_path):
+    env = {"VNSEARCH_CORPUS": str(SEEDS), "VNSEARCH_INDEX": str(tmp_path / "ix")}
+    r = run("index", env=env)
+    assert r.exit_code == 0 and "2 added" in r.stdout
+    assert run("query", "ho tich", env=env).exit_code == 0
+
+
+def test_json_output(seed_index):
+    r = run("query", "ho tich", "--index", seed_index, "--json", "--limit", "3")
+    assert r.exit_code == 0
+    d = json.loads(r.stdout)
+    assert d["query"] == "ho tich" and len(d["results"]) == 3 and d["total"] >= 3
+    assert d["results"][0]["article_id"] == SEED_004
+    assert "**hộ tịch**" in d["results"][0]["snippet"]
+
+
+def test_exit_1_when_nothing_found(seed_index):
+    r = run("query", "xyzzy", "--index", seed_index)
+    assert r.exit_code == 1 and r.stdout == ""
+
+
+def test_exit_2_for_usage_errors(seed_index):
+    assert run("query", "--index", seed_index).exit_code == 2  # no TEXT
+    assert run("query", "hộ", "--limit", "0", "--index", seed_index).exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_exit_2_for_missing_corpus(tmp_path):
+    r = run("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 2
+    assert r.stderr.strip().count("\n") == 0 and "corpus not found" in r.stderr
+    r = run("query", "hộ", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 2
+
+
+def test_exit_2_for_an_unreadable_index(tmp_path):
+    index_dir = tmp_path / "ix"
+    vnsearch.update_index(str(SEEDS), str(index_dir))
+    for f in index_dir.glob("*.toc"):
+        f.write_bytes(b"garbage")
+    r = run("query", "hộ", "--index", str(index_dir))
+    assert r.exit_code == 2
+    assert "--rebuild" in r.stderr and "Traceback" not in r.output
+    assert run("index", "--rebuild", "--corpus", str(SEEDS), "--index", str(index_dir)).exit_code == 0
+    assert run("query", "hộ", "--index", str(index_dir)).exit_code == 0
+
+
+def test_colour_only_when_asked_or_on_a_terminal(seed_index):
+    plain = run("query", "hộ tịch", "--index", seed_index)
+    assert "\x1b[" not in plain.stdout
+    coloured = run("query", "hộ tịch", "--index", seed_index, "--color", "always")
+    assert "\x1b[" in coloured.stdout and "**" not in coloured.stdout
+
+
+def test_index_summary_line(tmp_path):
+    r = run("index", "--corpus", str(SEEDS), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 0
+    assert r.stdout.startswith("2 added, 0 updated, 0 removed, 0 unchanged; 20 paragraphs")
+    r = run("index", "--corpus", str(SEEDS), "--index", str(tmp_path / "ix"))
+    assert r.stdout.startswith("0 added, 0 updated, 0 removed, 2 unchanged; 0 paragraphs")
+
+
+def test_version():
+    r = run("--version")
+    assert r.exit_code == 0 and vnsearch.__version__ in r.stdout

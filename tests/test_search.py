@@ -1,0 +1,102 @@
+import unicodedata
+
+import pytest
+
+import vnsearch
+from vnsearch.search import make_snippet
+
+from .conftest import SEED_000, SEED_004, write_articles
+
+
+def hits(index_dir, q, limit=20):
+    return [(h.article_id, h.paragraph) for h in vnsearch.search(q, index_dir, limit=limit).hits]
+
+
+def paragraph_with(index_dir, q, needle):
+    return [h for h in vnsearch.search(q, index_dir, limit=50).hits if needle in h.text]
+
+
+@pytest.mark.parametrize("q", ["hộ tịch", "ho tich", "HỘ TỊCH", unicodedata.normalize("NFD", "hộ tịch")])
+def test_ho_tich_in_every_form_finds_both_seeds(seed_index, q):
+    found = hits(seed_index, q)
+    assert (SEED_004, 9) in found and (SEED_004, 10) in found  # seed 004's paragraphs on hộ tịch
+    assert paragraph_with(seed_index, q, "số hóa sổ hộ tịch")  # seed 000's paragraph
+    assert found[0][0] == SEED_004  # the paragraphs that are about it come first
+
+
+@pytest.mark.parametrize("q", ["hòa giải", "hoa giai", "hoà giải"])
+def test_hoa_giai_finds_the_hoa_style_paragraph(seed_index, q):
+    top = vnsearch.search(q, seed_index).hits[0]
+    assert top.article_id == SEED_000 and "hoà giải" in top.text
+
+
+def test_uy_vien_finds_Uy_vien(seed_index):
+    top = vnsearch.search("Uỷ viên", seed_index).hits[0]
+    assert top.article_id == SEED_000 and "Ủy viên" in top.text
+
+
+def test_unaccented_query_finds_d_stroke(seed_index):
+    assert paragraph_with(seed_index, "dau gia tai san", "đấu giá tài sản")
+
+
+def test_storm_protect_wrap(storm_index):
+    assert hits(storm_index, "bão")[0][0] == "storm"
+    assert hits(storm_index, "bảo vệ")[0][0] == "protect"
+    assert {"storm", "protect", "wrap"} <= {a for a, _ in hits(storm_index, "bao")}
+
+
+def test_adjacent_words_rank_above_scattered_and_all_above_some(tmp_path):
+    corpus = write_articles(
+        tmp_path / "c",
+        {
+            "adjacent": "A\nNgười dân đi đăng ký hộ tịch tại xã.",
+            "scattered": "B\nHộ gia đình đăng ký tạm trú, còn quốc tịch thì chưa.",
+            "some": "C\nHộ kinh doanh hộ cá thể hộ nông dân hộ nghèo.",
+        },
+    )
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    order = [a for a, _ in hits(index_dir, "hộ tịch")]
+    assert order == ["adjacent", "scattered", "some"]
+    assert [a for a, _ in hits(index_dir, "ho tich")] == ["adjacent", "scattered", "some"]
+
+
+def test_phrase_exclusion_or_and_title(seed_index):
+    assert all("hộ tịch" in h.text.lower() for h in vnsearch.search('"hộ tịch"', seed_index).hits)
+    assert not any("Hồ" in h.text for h in vnsearch.search('"ho tich" -hồ', seed_index).hits)
+    either = {a for a, _ in hits(seed_index, "Lạng OR Kiên")}
+    assert either == {SEED_000, SEED_004}
+    assert {a for a, _ in hits(seed_index, "title:kiên")} == {SEED_004}
+
+
+def test_malformed_queries_still_answer(seed_index):
+    for q in ['"hộ tịch', "(hộ tịch", "OR", "hộ OR", "-", "title:"]:
+        vnsearch.search(q, seed_index)  # no exception
+    assert hits(seed_index, '"hộ tịch')
+
+
+def test_nothing_found_and_lone_exclusion(seed_index):
+    assert vnsearch.search("xyzzy", seed_index).hits == []
+    assert vnsearch.search("", seed_index).total == 0
+
+
+def test_snippet_marks_accented_text_for_unaccented_query(seed_index):
+    h = paragraph_with(seed_index, "so hoa so ho tich", "số hóa sổ hộ tịch")[0]
+    assert "**số hóa sổ hộ tịch**" in h.snippet  # the accented original, one run
+
+
+def test_snippet_window_and_exact_preference():
+    para = "x " * 300 + "Người dân đăng ký hộ tịch, không phải hồ sơ." + " y" * 300
+    marked, plain, spans = make_snippet(para, {"hộ", "tịch"}, {"ho", "tich"})
+    assert "**hộ tịch**" in marked and "**hồ**" not in marked
+    assert plain.startswith("…") and plain.endswith("…") and len(plain) <= 245
+    assert [plain[s:e] for s, e in spans] == ["hộ tịch"]
+    marked, _, _ = make_snippet(para, set(), {"ho", "tich"})
+    assert "**hồ**" in marked  # unaccented query: every reading is a match
+
+
+def test_json_shape(seed_index):
+    d = vnsearch.search("hộ tịch", seed_index, limit=2).to_dict()
+    assert set(d) == {"query", "total", "results"}
+    assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source"}
+    assert d["total"] >= len(d["results"]) == 2

@@ -1,0 +1,78 @@
+import gzip
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from vnsearch import segment
+from vnsearch.text import normalize
+
+from .conftest import SEEDS, shared_data
+
+
+def test_words_are_joined_like_pyvi():
+    out = segment.tokenize("Hội nghị trực tuyến về văn bản quy phạm pháp luật")
+    assert "Hội_nghị" in out.split() and "trực_tuyến" in out.split()
+    assert "quy_phạm_pháp_luật" in out.split()
+
+
+def test_pieces_carry_offsets_into_the_text():
+    s = "Sổ hộ tịch, 1.528 VBQPPL"
+    pieces = segment.segment(s)
+    assert [s[p.start:p.end] for p in pieces] == [p.text for p in pieces]
+    assert "1.528" in [p.text for p in pieces]  # a Vietnamese thousands separator stays one number
+
+
+def test_never_joins_across_punctuation_or_digits():
+    words = segment.tokenize("Sáng 10/7 tại Hà Nội.").split()
+    assert "10" in words and "7" in words and "/" in words
+
+
+def test_query_path_does_not_import_scikit_learn():
+    code = (
+        "import sys; from vnsearch import segment; segment.tokenize('hộ tịch');"
+        "print(any(m.startswith(('sklearn', 'sklearn_crfsuite')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def _pyvi_tokenize():
+    pytest.importorskip("sklearn_crfsuite")
+    from pyvi import ViTokenizer
+
+    return ViTokenizer.tokenize
+
+
+def _paragraphs_of_seeds():
+    for path in sorted(SEEDS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield normalize(line.strip())
+
+
+def test_same_words_as_pyvi_on_the_seeds():
+    pyvi_tokenize = _pyvi_tokenize()
+    paragraphs = list(_paragraphs_of_seeds())
+    assert paragraphs
+    for p in paragraphs:
+        assert segment.tokenize(p) == pyvi_tokenize(p)
+
+
+@pytest.mark.slow
+def test_same_words_as_pyvi_on_dantri():
+    pyvi_tokenize = _pyvi_tokenize()
+    path = shared_data("news", "dantri.jsonl.gz")
+    checked = 0
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % 4:  # every fourth article: about 10k paragraphs
+                continue
+            for p in json.loads(line)["body"].split("\n"):
+                p = unicodedata.normalize("NFC", p.strip())
+                if p:
+                    assert segment.tokenize(p) == pyvi_tokenize(p), p
+                    checked += 1
+    assert checked > 5000
