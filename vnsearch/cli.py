@@ -173,6 +173,26 @@ def query_command(text: str, corpus: str, index_dir: str, limit: int, as_json: b
     sys.exit(0 if results.hits else 1)
 
 
+@cli.command("eval")
+@click.argument("dataset_dir", type=click.Path())
+@click.option("--queries", "queries_path", type=click.Path(), help="Another queries file (BEIR queries.jsonl format).")
+@click.option("--qrels", "qrels_path", type=click.Path(), help="Another judgments file (BEIR qrels .tsv format).")
+@click.option("--k", default=10, show_default=True, type=click.IntRange(min=1), help="Cut-off rank of the metrics.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def eval_command(dataset_dir: str, queries_path: str | None, qrels_path: str | None, k: int, as_json: bool) -> None:
+    """Measure ranking quality on a BEIR collection (corpus.jsonl, queries.jsonl, qrels/test.tsv)."""
+    from .evaluate import evaluate  # only this command needs it
+
+    report = evaluate(dataset_dir, queries_path, qrels_path, k=k)
+    d = report.to_dict()
+    if as_json:
+        click.echo(json.dumps(d))
+        return
+    width = max(len(key) for key in d)
+    for key, value in d.items():
+        click.echo(f"{key:<{width}}  {value}")
+
+
 def main() -> None:
     """Console entry point (``vnsearch`` and ``python -m vnsearch``)."""
     cli(prog_name="vnsearch")

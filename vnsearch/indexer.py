@@ -167,16 +167,31 @@ def update_index(
     corpus is missing, IndexUnavailable when the index cannot be opened or written.
     """
     start = time.perf_counter()
-    report = UpdateReport()
+    skipped: list[str] = []
 
     def skip(message: str) -> None:
-        report.skipped.append(message)
+        skipped.append(message)
         note(message)
 
     articles = list(read_corpus(corpus, skip))
-    if not articles and not report.skipped and os.path.isdir(corpus) and not os.listdir(corpus):
+    if not articles and not skipped and os.path.isdir(corpus) and not os.listdir(corpus):
         raise CorpusError(f"corpus {corpus} is empty: add .txt or .jsonl articles to it")
+    report = sync_articles(articles, index_dir, rebuild=rebuild, progress=progress)
+    report.skipped = skipped
+    report.seconds = time.perf_counter() - start
+    return report
 
+
+def sync_articles(
+    articles: list[Article],
+    index_dir: str,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> UpdateReport:
+    """Make the index hold exactly ``articles``: the work behind ``update_index``, for callers
+    that read articles from elsewhere (``evaluate`` reads BEIR collections)."""
+    start = time.perf_counter()
+    report = UpdateReport()
     if rebuild:
         if _is_foreign(index_dir):
             _create_index(index_dir)  # raises: never overwrite a folder that is not ours

@@ -1,21 +1,27 @@
-"""Search: query text → the one Whoosh query builder → ranked, highlighted paragraphs.
+"""Search: query text → the one query builder → ranked, highlighted paragraphs.
 
-Plain words become several lanes over the same paragraph, whose BM25F scores add up:
+A query is read by ``query.parse`` into a tree. From it this module builds, in one place:
 
-- folded syllables (every hit, whatever diacritics were typed or written),
-- accent-exact syllables, when the query carries diacritics (exact matches rank first),
-- the query's syllables adjacent and in order (folded, and exact when typed with diacritics),
-- all the query's syllables present,
-- pyvi's compound words of the query ("hộ_tịch"),
-- the same words in the article's title, weighted lower.
+- the *ranking plan*: every positive run of words scored in several lanes over the same
+  paragraph, whose BM25 scores add up (``scoring``):
+    folded syllables (every hit, whatever diacritics were typed or written),
+    accent-exact syllables, only when the query carries diacritics (exact matches first),
+    pyvi's compound words of the query ("hộ_tịch"),
+    the same in the article's title, weighted lower;
+  then a coverage factor (the share of the query's words, by idf, that the paragraph holds),
+  and, for the best candidates, a proximity bonus for the query's words adjacent and in order;
+- the *filter*, for queries with syntax (phrases, exclusions, OR, title:): a Whoosh boolean
+  query that says which paragraphs may match at all.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from . import query as qs
 from . import text
@@ -28,16 +34,21 @@ from .schema import (
     TITLE_EXACT,
     TITLE_FOLDED,
 )
+from .scoring import PostingsCache, add_bm25, idf
 
 # Lane weights, relative to the folded-syllable lane (1.0).
-W_EXACT = 1.0
-W_PHRASE = 1.5
-W_PHRASE_EXACT = 1.0
-W_ALL = 1.0
-W_WORDS = 1.0
-W_TITLE = 0.3
+W_EXACT = 1.0  # accent-exact syllables, when the query has diacritics
+W_WORDS = 1.0  # pyvi compound words of the query
+W_TITLE = 0.3  # the title lanes, relative to the paragraph lanes
+COVERAGE_POWER = 1.0  # score × (share of the query's idf the paragraph holds) ** this
+W_ALL = 0.5  # extra share for a paragraph that holds every word of the query
+W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's mean idf
+W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
+RERANK = 100  # how many of the best candidates get the proximity bonus
 
 SNIPPET_CHARS = 240
+MARK_OPEN = "**"
+MARK_CLOSE = "**"
 
 
 @dataclass
@@ -76,15 +87,42 @@ class SearchResults:
         return d
 
 
-MARK_OPEN = "**"
-MARK_CLOSE = "**"
-
 
 # --------------------------------------------------------------------------- query building
 
 
+@dataclass(frozen=True)
+class Chunk:
+    """One positive run of words of the query: plain words or a quoted phrase."""
+
+    tokens: tuple[QueryToken, ...]
+    title_only: bool
+
+    @property
+    def typed_exact(self) -> bool:
+        return any(t.exact != t.folded for t in self.tokens)
+
+
 def _unique(items):
     return list(dict.fromkeys(items))
+
+
+def _chunks(node: qs.Node, out: list[Chunk]) -> list[Chunk]:
+    """The positive runs of words of a query tree, in order (exclusions left out)."""
+    if isinstance(node, (qs.Words, qs.Phrase)):
+        tokens = tuple(analyze(node.text))
+        if tokens:
+            out.append(Chunk(tokens, node.field == "title"))
+    elif isinstance(node, (qs.AnyOf, qs.AllOf)):
+        for n in node.nodes:
+            _chunks(n, out)
+    return out
+
+
+def _fields(field_name: str | None) -> tuple[str, str]:
+    if field_name == "title":
+        return TITLE_EXACT, TITLE_FOLDED
+    return CONTENT_EXACT, CONTENT_FOLDED
 
 
 def _or(queries):
@@ -94,48 +132,14 @@ def _or(queries):
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _boost(q, weight):
-    if q is not None:
-        q.boost = weight
-    return q
-
-
-def _terms(fieldname, words):
-    return _or([wq.Term(fieldname, w) for w in _unique(words)])
-
-
-def _words_query(tokens: list[QueryToken], exact_field: str, folded_field: str, words: bool):
-    """The lanes of one run of plain words (see the module docstring)."""
-    if not tokens:
-        return None
-    typed_exact = any(t.exact != t.folded for t in tokens)
+def _match(node, tokens: list[QueryToken]):
+    """Which paragraphs a run of words may match: any word (plain words), or all of them
+    adjacent and in order (a phrase), diacritics or not; in the title too unless title:."""
     folded = [t.folded for t in tokens]
-    exact = [t.exact for t in tokens]
-    lanes = [_terms(folded_field, folded)]
-    if typed_exact:
-        lanes.append(_boost(_terms(exact_field, exact), W_EXACT))
-    if len(tokens) > 1:
-        lanes.append(wq.Phrase(folded_field, folded, boost=W_PHRASE))
-        if typed_exact:
-            lanes.append(wq.Phrase(exact_field, exact, boost=W_PHRASE_EXACT))
-        if len(set(folded)) > 1:
-            lanes.append(wq.And([wq.Term(folded_field, f) for f in _unique(folded)], boost=W_ALL))
-    if words and typed_exact:
-        lanes.append(_boost(_terms(CONTENT_WORDS, compounds(tokens)), W_WORDS))
-    return _or(lanes)
-
-
-def _phrase_query(tokens: list[QueryToken], exact_field: str, folded_field: str):
-    """A quoted phrase: the syllables adjacent and in order, diacritics or not; exact first."""
-    if not tokens:
-        return None
-    folded = [t.folded for t in tokens]
-    base = wq.Term(folded_field, folded[0]) if len(tokens) == 1 else wq.Phrase(folded_field, folded)
-    if not any(t.exact != t.folded for t in tokens):
-        return base
-    exact = [t.exact for t in tokens]
-    exact_q = wq.Term(exact_field, exact[0]) if len(tokens) == 1 else wq.Phrase(exact_field, exact)
-    return wq.AndMaybe(base, _boost(exact_q, W_EXACT))
+    fields = [TITLE_FOLDED] if node.field == "title" else [CONTENT_FOLDED, TITLE_FOLDED]
+    if isinstance(node, qs.Phrase) and len(folded) > 1:
+        return _or([wq.Phrase(f, folded) for f in fields])
+    return _or([wq.Term(f, w) for f in fields for w in _unique(folded)])
 
 
 def _exclusion(node) -> wq.Query | None:
@@ -144,45 +148,23 @@ def _exclusion(node) -> wq.Query | None:
     if not tokens:
         return None
     typed_exact = any(t.exact != t.folded for t in tokens)
-    fields = _fields(node.field)
-    fieldname = fields[0] if typed_exact else fields[1]
+    exact_field, folded_field = _fields(node.field)
+    fieldname = exact_field if typed_exact else folded_field
     forms = [t.exact if typed_exact else t.folded for t in tokens]
     if isinstance(node, qs.Phrase) and len(forms) > 1:
         return wq.Phrase(fieldname, forms)
     return wq.And([wq.Term(fieldname, f) for f in _unique(forms)])
 
 
-def _fields(field_name: str | None) -> tuple[str, str]:
-    if field_name == "title":
-        return TITLE_EXACT, TITLE_FOLDED
-    return CONTENT_EXACT, CONTENT_FOLDED
-
-
-def _content_and_title(tokens, builder):
-    content = builder(tokens, CONTENT_EXACT, CONTENT_FOLDED)
-    title = builder(tokens, TITLE_EXACT, TITLE_FOLDED)
-    if content is None:
-        return None
-    return wq.Or([content, _boost(title, W_TITLE)])
-
-
-def build_query(node: qs.Node) -> wq.Query | None:
-    """The one place where query trees become Whoosh queries. None: nothing to search for."""
-    if isinstance(node, qs.Words):
+def build_filter(node: qs.Node) -> wq.Query | None:
+    """The boolean side of a query tree as a Whoosh query. None: nothing can match."""
+    if isinstance(node, (qs.Words, qs.Phrase)):
         tokens = analyze(node.text)
-        if node.field:
-            ef, ff = _fields(node.field)
-            return _words_query(tokens, ef, ff, words=False)
-        return _content_and_title(tokens, lambda t, ef, ff: _words_query(t, ef, ff, ef == CONTENT_EXACT))
-    if isinstance(node, qs.Phrase):
-        tokens = analyze(node.text)
-        if node.field:
-            return _phrase_query(tokens, *_fields(node.field))
-        return _content_and_title(tokens, _phrase_query)
+        return _match(node, tokens) if tokens else None
     if isinstance(node, qs.AnyOf):
-        return _or([build_query(n) for n in node.nodes])
+        return _or([build_filter(n) for n in node.nodes])
     if isinstance(node, qs.AllOf):
-        positive = [build_query(n) for n in node.nodes if not isinstance(n, qs.Not)]
+        positive = [build_filter(n) for n in node.nodes if not isinstance(n, qs.Not)]
         positive = [q for q in positive if q is not None]
         negative = [_exclusion(n.node) for n in node.nodes if isinstance(n, qs.Not)]
         negative = [q for q in negative if q is not None]
@@ -193,6 +175,95 @@ def build_query(node: qs.Node) -> wq.Query | None:
     if isinstance(node, qs.Not):  # a lone exclusion matches nothing to rank
         return None
     raise TypeError(f"unknown query node {node!r}")
+
+
+def _needs_filter(node: qs.Node) -> bool:
+    """Plain words need none: every paragraph with any of them is a candidate."""
+    return not (isinstance(node, qs.Words) and node.field is None)
+
+
+# --------------------------------------------------------------------------- ranking
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=200_000)
+def _forms(syllable: str) -> tuple[str, str]:
+    exact = text.normalize(syllable).lower()
+    return exact, text.fold(exact)
+
+
+def _sequences(paragraph: str) -> tuple[list[str], list[str]]:
+    """The paragraph's syllables, exact and folded, in order (for adjacency)."""
+    pairs = [_forms(m) for m in _WORD.findall(paragraph)]
+    return [e for e, _ in pairs], [f for _, f in pairs]
+
+
+def _query_pairs(chunk: Chunk, exact: bool) -> list[tuple[str, str]]:
+    """Adjacent word pairs of a chunk (not across punctuation)."""
+    toks = chunk.tokens
+    return [
+        ((a.exact, b.exact) if exact else (a.folded, b.folded))
+        for a, b in zip(toks, toks[1:])
+        if b.pos == a.pos + 1
+    ]
+
+
+class _Plan:
+    """The scores of one query over every paragraph, and what proximity needs later."""
+
+    def __init__(self, chunks: list[Chunk], cache: PostingsCache):
+        self.chunks = chunks
+        self.cache = cache
+        n = cache.doc_count
+        self.scores = np.zeros(n, dtype=np.float32)
+        coverage = np.zeros(n, dtype=np.float32)
+        total_idf = 0.0
+        self.idf: dict[str, float] = {}
+        n_para = max(1, cache.live_count(CONTENT_FOLDED))
+        n_title = max(1, cache.live_count(TITLE_FOLDED))
+        for chunk in chunks:
+            content = not chunk.title_only
+            for f in _unique(t.folded for t in chunk.tokens):
+                present = np.zeros(n, dtype=bool)
+                if content:
+                    present[add_bm25(self.scores, cache, CONTENT_FOLDED, f, 1.0, n_para)] = True
+                present[add_bm25(self.scores, cache, TITLE_FOLDED, f, W_TITLE if content else 1.0, n_title)] = True
+                df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
+                weight = idf(n_para if content else n_title, df)
+                self.idf[f] = weight
+                coverage[present] += weight
+                total_idf += weight
+            if chunk.typed_exact:
+                for e in _unique(t.exact for t in chunk.tokens):
+                    if content:
+                        add_bm25(self.scores, cache, CONTENT_EXACT, e, W_EXACT, n_para)
+                    add_bm25(self.scores, cache, TITLE_EXACT, e, W_EXACT * (W_TITLE if content else 1.0), n_title)
+                if content:
+                    for w in _unique(compounds(list(chunk.tokens))):
+                        add_bm25(self.scores, cache, CONTENT_WORDS, w, W_WORDS, n_para)
+        if total_idf > 0 and sum(len(c.tokens) for c in chunks) > 1:
+            share = coverage / total_idf
+            factor = share**COVERAGE_POWER + W_ALL * (share >= 0.999)
+            self.scores *= factor
+
+    def proximity(self, paragraph: str) -> float:
+        """Bonus for the query's adjacent word pairs found adjacent in the paragraph."""
+        exact_seq, folded_seq = _sequences(paragraph)
+        folded_pairs = set(zip(folded_seq, folded_seq[1:]))
+        exact_pairs = None
+        bonus = 0.0
+        for chunk in self.chunks:
+            for a, b in _query_pairs(chunk, exact=False):
+                if (a, b) in folded_pairs:
+                    bonus += W_ADJACENT * (self.idf.get(a, 0.0) + self.idf.get(b, 0.0)) / 2
+            if chunk.typed_exact:
+                if exact_pairs is None:
+                    exact_pairs = set(zip(exact_seq, exact_seq[1:]))
+                for (a, b), (fa, fb) in zip(_query_pairs(chunk, True), _query_pairs(chunk, False)):
+                    if (a, b) in exact_pairs:
+                        bonus += W_ADJACENT_EXACT * (self.idf.get(fa, 0.0) + self.idf.get(fb, 0.0)) / 2
+        return bonus
 
 
 # --------------------------------------------------------------------------- highlighting
@@ -272,39 +343,93 @@ def make_snippet(
 # --------------------------------------------------------------------------- running
 
 
-def search(query: str, index_dir: str, limit: int = 10) -> SearchResults:
-    """Ranked paragraphs for ``query`` from the index at ``index_dir``.
+def _hit(stored: dict, score: float, exact_forms: set[str], folded_forms: set[str]) -> Hit:
+    snippet, snippet_plain, spans = make_snippet(stored["text"], exact_forms, folded_forms)
+    return Hit(
+        article_id=stored["article_id"],
+        title=stored.get("title", ""),
+        paragraph=stored["para"],
+        text=stored["text"],
+        score=round(float(score), 4),
+        snippet=snippet,
+        date=stored.get("date"),
+        source=stored.get("source"),
+        url=stored.get("url"),
+        spans=spans,
+        snippet_plain=snippet_plain,
+    )
+
+
+class Searcher:
+    """An open index that answers many queries (the CLI opens one per run, ``evaluate`` one
+    per collection). Use as a context manager, or call ``close``."""
+
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self._ix = open_index(index_dir)
+        self._searcher = self._ix.searcher()
+        self._cache = PostingsCache(self._searcher.reader())
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _allowed(self, node: qs.Node) -> np.ndarray | None:
+        """Mask of the paragraphs the query's syntax allows; None when it allows any match."""
+        if not _needs_filter(node):
+            return None
+        mask = np.zeros(self._cache.doc_count, dtype=bool)
+        q = build_filter(node)
+        if q is not None:
+            docs = np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
+            mask[docs] = True
+        return mask
+
+    def search(self, query: str, limit: int = 10, one_per_article: bool = False) -> SearchResults:
+        """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
+        paragraph only. Any query text is accepted."""
+        node = qs.parse(text.nfc(query))
+        chunks = _chunks(node, [])
+        limit = max(1, limit)
+        if not chunks:
+            return SearchResults(query, 0, [])
+        plan = _Plan(chunks, self._cache)
+        scores = plan.scores
+        allowed = self._allowed(node)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0)
+        candidates = np.flatnonzero(scores > 0)
+        total = len(candidates)
+        if not total:
+            return SearchResults(query, 0, [])
+        depth = max(RERANK, limit * (4 if one_per_article else 1))
+        if total > depth:
+            top = np.argpartition(-scores[candidates], depth - 1)[:depth]
+            candidates = candidates[top]
+        rescored = []
+        for docnum in candidates.tolist():
+            stored = self._searcher.stored_fields(docnum)
+            rescored.append((float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored))
+        rescored.sort(key=lambda item: (-item[0], item[1]))
+        if one_per_article:
+            seen: set[str] = set()
+            rescored = [r for r in rescored if not (r[2]["article_id"] in seen or seen.add(r[2]["article_id"]))]
+        exact_forms: set[str] = set()
+        folded_forms: set[str] = set()
+        _highlight_forms(node, exact_forms, folded_forms)
+        hits = [_hit(stored, score, exact_forms, folded_forms) for score, _, stored in rescored[:limit]]
+        return SearchResults(query, total, hits)
+
+
+def search(query: str, index_dir: str, limit: int = 10, one_per_article: bool = False) -> SearchResults:
+    """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
 
     Raises IndexUnavailable when the index cannot be opened. Any query text is accepted.
     """
-    ix = open_index(index_dir)
-    node = qs.parse(text.nfc(query))
-    q = build_query(node)
-    if q is None:
-        return SearchResults(query, 0, [])
-    exact_forms: set[str] = set()
-    folded_forms: set[str] = set()
-    _highlight_forms(node, exact_forms, folded_forms)
-    with ix.searcher(weighting=BM25F()) as searcher:
-        results = searcher.search(q, limit=max(1, limit))
-        total = len(results)
-        hits = []
-        for r in results[:limit]:
-            snippet, snippet_plain, spans = make_snippet(r["text"], exact_forms, folded_forms)
-            hits.append(
-                Hit(
-                    article_id=r["article_id"],
-                    title=r.get("title", ""),
-                    paragraph=r["para"],
-                    text=r["text"],
-                    score=round(float(r.score), 4),
-                    snippet=snippet,
-                    date=r.get("date"),
-                    source=r.get("source"),
-                    url=r.get("url"),
-                    spans=spans,
-                    snippet_plain=snippet_plain,
-                )
-            )
-    return SearchResults(query, total, hits)
-
+    with Searcher(index_dir) as searcher:
+        return searcher.search(query, limit=limit, one_per_article=one_per_article)
