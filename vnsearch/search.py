@@ -39,8 +39,8 @@ from .scoring import PostingsCache, add_bm25, idf
 # Lane weights, relative to the folded-syllable lane (1.0).
 W_EXACT = 1.0  # accent-exact syllables, when the query has diacritics
 W_WORDS = 1.0  # pyvi compound words of the query
-W_TITLE = 0.3  # the title lanes, relative to the paragraph lanes
-COVERAGE_POWER = 1.0  # score × (share of the query's idf the paragraph holds) ** this
+W_TITLE = 0.6  # the title lanes, relative to the paragraph lanes
+COVERAGE_POWER = 0.5  # score × (share of the query's idf the paragraph holds) ** this
 W_ALL = 0.5  # extra share for a paragraph that holds every word of the query
 W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's mean idf
 W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
