@@ -90,3 +90,11 @@ def test_index_summary_line(tmp_path):
 def test_version():
     r = run("--version")
     assert r.exit_code == 0 and vnsearch.__version__ in r.stdout
+
+
+def test_unaccented_query_says_how_it_was_read(seed_index):
+    r = run("query", "ho tich", "--index", seed_index)
+    assert r.exit_code == 0 and r.stdout.startswith("Kết quả cho: hộ tịch\n")
+    d = json.loads(run("query", "ho tich", "--index", seed_index, "--json").stdout)
+    assert d["interpreted_as"] == "hộ tịch"
+    assert "interpreted_as" not in json.loads(run("query", "hộ tịch", "--index", seed_index, "--json").stdout)

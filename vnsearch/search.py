@@ -34,6 +34,7 @@ from .schema import (
     TITLE_EXACT,
     TITLE_FOLDED,
 )
+from .restore import build_vocabulary, restore_tokens
 from .scoring import PostingsCache, add_bm25, idf
 
 # Lane weights, relative to the folded-syllable lane (1.0).
@@ -97,10 +98,16 @@ class Chunk:
 
     tokens: tuple[QueryToken, ...]
     title_only: bool
+    restored: bool = False  # diacritics put back by ``restore``, not typed
 
     @property
     def typed_exact(self) -> bool:
         return any(t.exact != t.folded for t in self.tokens)
+
+    def exact_forms(self) -> list[str]:
+        """Syllables for the accent-exact lane: all of them when the user typed diacritics,
+        only the restored ones when ``restore`` supplied them."""
+        return _unique(t.exact for t in self.tokens if not self.restored or t.exact != t.folded)
 
 
 def _unique(items):
@@ -235,7 +242,7 @@ class _Plan:
                 coverage[present] += weight
                 total_idf += weight
             if chunk.typed_exact:
-                for e in _unique(t.exact for t in chunk.tokens):
+                for e in chunk.exact_forms():
                     if content:
                         add_bm25(self.scores, cache, CONTENT_EXACT, e, W_EXACT, n_para)
                     add_bm25(self.scores, cache, TITLE_EXACT, e, W_EXACT * (W_TITLE if content else 1.0), n_title)
@@ -269,30 +276,37 @@ class _Plan:
 # --------------------------------------------------------------------------- highlighting
 
 
-def _highlight_forms(node: qs.Node, exact: set[str], folded: set[str]) -> None:
-    """The syllables the user searched for (exclusions left out): exact forms of what was
-    typed with diacritics, folded forms of everything."""
-    if isinstance(node, (qs.Words, qs.Phrase)):
-        tokens = analyze(node.text)
-        folded.update(t.folded for t in tokens)
-        if any(t.exact != t.folded for t in tokens):
-            exact.update(t.exact for t in tokens)
-    elif isinstance(node, (qs.AnyOf, qs.AllOf)):
-        for n in node.nodes:
-            _highlight_forms(n, exact, folded)
+def _highlight_forms(chunks: list[Chunk]) -> tuple[set[str], set[str], set[str]]:
+    """What to mark, from the query's positive chunks (exclusions are not chunks):
+    exact forms typed with diacritics or restored; their folded forms, marked only where the
+    paragraph has none of the exact ones; and loose forms, folded syllables that were typed
+    without diacritics and not restored, marked in any reading."""
+    exact: set[str] = set()
+    folded: set[str] = set()
+    loose: set[str] = set()
+    for chunk in chunks:
+        for t in chunk.tokens:
+            if chunk.restored and t.exact == t.folded or not chunk.typed_exact:
+                loose.add(t.folded)
+            else:
+                exact.add(t.exact)
+                folded.add(t.folded)
+    return exact, folded, loose
 
 
-def _matched_spans(paragraph: str, exact: set[str], folded: set[str]) -> list[tuple[int, int]]:
-    """Spans of the paragraph's syllables that match: exact forms when the query had
-    diacritics and the paragraph has them, else folded forms. Adjacent matches merge
-    ("hộ tịch" is one span)."""
+def _matched_spans(paragraph: str, exact: set[str], folded: set[str], loose: set[str] = frozenset()):
+    """Spans of the paragraph's syllables that match (see ``_highlight_forms``). Adjacent
+    matches merge ("hộ tịch" is one span)."""
     syllables = []
     for start, end in text.syllable_spans(paragraph):
         form = text.normalize(paragraph[start:end]).lower()
         syllables.append((start, end, form, text.fold(form)))
-    hits = [(s, e) for s, e, form, _ in syllables if form in exact]
-    if not hits:
-        hits = [(s, e) for s, e, _, form in syllables if form in folded]
+    has_exact = any(form in exact for _, _, form, _ in syllables)
+    hits = [
+        (s, e)
+        for s, e, form, plain_form in syllables
+        if plain_form in loose or (form in exact if has_exact else plain_form in folded)
+    ]
     merged: list[tuple[int, int]] = []
     for s, e in hits:
         if merged and paragraph[merged[-1][1]:s].isspace():
@@ -322,10 +336,10 @@ def _window(paragraph: str, spans, size: int = SNIPPET_CHARS) -> tuple[int, int]
 
 
 def make_snippet(
-    paragraph: str, exact: set[str], folded: set[str]
+    paragraph: str, exact: set[str], folded: set[str], loose: set[str] = frozenset()
 ) -> tuple[str, str, list[tuple[int, int]]]:
     """(marked snippet, plain snippet, spans in the plain snippet) around the matched words."""
-    spans = _matched_spans(paragraph, exact, folded)
+    spans = _matched_spans(paragraph, exact, folded, loose)
     lo, hi = _window(paragraph, spans)
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(paragraph) else ""
@@ -343,8 +357,8 @@ def make_snippet(
 # --------------------------------------------------------------------------- running
 
 
-def _hit(stored: dict, score: float, exact_forms: set[str], folded_forms: set[str]) -> Hit:
-    snippet, snippet_plain, spans = make_snippet(stored["text"], exact_forms, folded_forms)
+def _hit(stored: dict, score: float, forms: tuple[set[str], set[str], set[str]]) -> Hit:
+    snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
     return Hit(
         article_id=stored["article_id"],
         title=stored.get("title", ""),
@@ -369,6 +383,7 @@ class Searcher:
         self._ix = open_index(index_dir)
         self._searcher = self._ix.searcher()
         self._cache = PostingsCache(self._searcher.reader())
+        self._vocabulary = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -390,14 +405,33 @@ class Searcher:
             mask[docs] = True
         return mask
 
-    def search(self, query: str, limit: int = 10, one_per_article: bool = False) -> SearchResults:
+    def vocabulary(self) -> dict:
+        """The index's compound words by unaccented form, for ``restore`` (built on first use)."""
+        if self._vocabulary is None:
+            reader = self._searcher.reader()
+            self._vocabulary = build_vocabulary(
+                (term.decode("utf-8"), info.doc_frequency()) for term, info in reader.iter_field(CONTENT_WORDS)
+            )
+        return self._vocabulary
+
+    def search(
+        self, query: str, limit: int = 10, one_per_article: bool = False, restore_accents: bool = True
+    ) -> SearchResults:
         """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
-        paragraph only. Any query text is accepted."""
+        paragraph only. A plain query typed without diacritics is also read in its most likely
+        accented form when the corpus makes one clear (``interpreted_as``), which ranks first;
+        the other readings still match below. Any query text is accepted."""
         node = qs.parse(text.nfc(query))
         chunks = _chunks(node, [])
         limit = max(1, limit)
         if not chunks:
             return SearchResults(query, 0, [])
+        interpreted_as = None
+        if restore_accents and not _needs_filter(node):
+            restored = restore_tokens(list(chunks[0].tokens), self.vocabulary())
+            if restored:
+                chunks = [Chunk(tuple(restored), False, restored=True)]
+                interpreted_as = " ".join(t.exact for t in restored)
         plan = _Plan(chunks, self._cache)
         scores = plan.scores
         allowed = self._allowed(node)
@@ -419,17 +453,17 @@ class Searcher:
         if one_per_article:
             seen: set[str] = set()
             rescored = [r for r in rescored if not (r[2]["article_id"] in seen or seen.add(r[2]["article_id"]))]
-        exact_forms: set[str] = set()
-        folded_forms: set[str] = set()
-        _highlight_forms(node, exact_forms, folded_forms)
-        hits = [_hit(stored, score, exact_forms, folded_forms) for score, _, stored in rescored[:limit]]
-        return SearchResults(query, total, hits)
+        forms = _highlight_forms(chunks)
+        hits = [_hit(stored, score, forms) for score, _, stored in rescored[:limit]]
+        return SearchResults(query, total, hits, interpreted_as)
 
 
-def search(query: str, index_dir: str, limit: int = 10, one_per_article: bool = False) -> SearchResults:
+def search(
+    query: str, index_dir: str, limit: int = 10, one_per_article: bool = False, restore_accents: bool = True
+) -> SearchResults:
     """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
 
     Raises IndexUnavailable when the index cannot be opened. Any query text is accepted.
     """
     with Searcher(index_dir) as searcher:
-        return searcher.search(query, limit=limit, one_per_article=one_per_article)
+        return searcher.search(query, limit, one_per_article, restore_accents)
