@@ -175,7 +175,9 @@ def evaluate(
     with Searcher(index_dir) as searcher:
         for qid in judged:
             t0 = time.perf_counter()
-            results = searcher.search(queries[qid], limit=k, one_per_article=True)
+            # BEIR queries are natural-language text, not query syntax: a quoted name in a
+            # question is not a required phrase
+            results = searcher.search(queries[qid], limit=k, one_per_article=True, syntax=False)
             latencies.append((time.perf_counter() - t0) * 1000)
             ranked = [h.article_id for h in results.hits]
             relevant = qrels[qid]

@@ -415,13 +415,20 @@ class Searcher:
         return self._vocabulary
 
     def search(
-        self, query: str, limit: int = 10, one_per_article: bool = False, restore_accents: bool = True
+        self,
+        query: str,
+        limit: int = 10,
+        one_per_article: bool = False,
+        restore_accents: bool = True,
+        syntax: bool = True,
     ) -> SearchResults:
         """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
         paragraph only. A plain query typed without diacritics is also read in its most likely
         accented form when the corpus makes one clear (``interpreted_as``), which ranks first;
-        the other readings still match below. Any query text is accepted."""
-        node = qs.parse(text.nfc(query))
+        the other readings still match below. With ``syntax`` False the text is plain words
+        (quotes, -, OR and title: have no meaning), as for natural-language questions. Any
+        query text is accepted."""
+        node = qs.parse(text.nfc(query)) if syntax else qs.plain(text.nfc(query))
         chunks = _chunks(node, [])
         limit = max(1, limit)
         if not chunks:
@@ -459,11 +466,16 @@ class Searcher:
 
 
 def search(
-    query: str, index_dir: str, limit: int = 10, one_per_article: bool = False, restore_accents: bool = True
+    query: str,
+    index_dir: str,
+    limit: int = 10,
+    one_per_article: bool = False,
+    restore_accents: bool = True,
+    syntax: bool = True,
 ) -> SearchResults:
     """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
 
     Raises IndexUnavailable when the index cannot be opened. Any query text is accepted.
     """
     with Searcher(index_dir) as searcher:
-        return searcher.search(query, limit, one_per_article, restore_accents)
+        return searcher.search(query, limit, one_per_article, restore_accents, syntax)
