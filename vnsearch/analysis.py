@@ -13,6 +13,7 @@ across a comma. ``analyze`` gives the same chain as plain records for the query 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -22,6 +23,14 @@ from .segment import segment_cached
 
 def _is_word(piece_text: str) -> bool:
     return piece_text[0].isalnum() or piece_text[0] == "_"
+
+
+@lru_cache(maxsize=256)
+def _pieces(value: str):
+    """Normalized and segmented ``value``, remembered: the five text fields of a paragraph
+    document (and a title shared by all paragraphs of an article) are analyzed from the same
+    strings, and normalization and the CRF run once for all of them."""
+    return segment_cached(text.normalize(value))
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -45,7 +54,7 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, piece in enumerate(segment_cached(text.normalize(value))):
+        for pos, piece in enumerate(_pieces(value)):
             if not _is_word(piece.text):
                 continue
             t.text = piece.text

@@ -47,6 +47,20 @@ W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's m
 W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
 RERANK = 100  # how many of the best candidates get the proximity bonus
 
+# Question words: in a question they ask, they are not what the answer is about; in a law or
+# an encyclopedia they are rare, so BM25 gives them a high idf. In queries at least
+# QUESTION_MIN_SYLLABLES long they weigh W_QUESTION instead of 1. Short (news keyword) queries
+# keep them: "làm thế nào" may be what someone searches for. Exact forms are matched when
+# typed with diacritics; without, only forms that cannot be other words ("dau" is đâu, đầu,
+# dầu...).
+QUESTION_EXACT = (
+    "bao nhiêu", "bao lâu", "như thế nào", "thế nào", "ra sao", "là gì", "gì", "nào",
+    "tại sao", "vì sao", "ai", "đâu", "hay không", "không", "có phải",
+)
+QUESTION_FOLDED = ("bao nhieu", "bao lau", "nhu the nao", "the nao", "tai sao", "vi sao", "hay khong", "la gi")
+QUESTION_MIN_SYLLABLES = 6
+W_QUESTION = 0.2
+
 SNIPPET_CHARS = 240
 MARK_OPEN = "**"
 MARK_CLOSE = "**"
@@ -216,6 +230,23 @@ def _query_pairs(chunk: Chunk, exact: bool) -> list[tuple[str, str]]:
     ]
 
 
+def _question_tokens(chunk: Chunk) -> set[int]:
+    """Indexes of the chunk's tokens that are question words (see QUESTION_EXACT)."""
+    toks = chunk.tokens
+    if len(toks) < QUESTION_MIN_SYLLABLES:
+        return set()
+    phrases = QUESTION_EXACT if chunk.typed_exact and not chunk.restored else QUESTION_FOLDED
+    forms = [t.exact for t in toks] if phrases is QUESTION_EXACT else [t.folded for t in toks]
+    marked: set[int] = set()
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        words = phrase.split()
+        n = len(words)
+        for i in range(len(forms) - n + 1):
+            if forms[i:i + n] == words and not marked & set(range(i, i + n)):
+                marked.update(range(i, i + n))
+    return marked
+
+
 class _Plan:
     """The scores of one query over every paragraph, and what proximity needs later."""
 
@@ -231,21 +262,30 @@ class _Plan:
         n_title = max(1, cache.live_count(TITLE_FOLDED))
         for chunk in chunks:
             content = not chunk.title_only
-            for f in _unique(t.folded for t in chunk.tokens):
+            question = _question_tokens(chunk)
+            # a syllable's weight: W_QUESTION if every occurrence of it in the chunk is a question word
+            folded_weight: dict[str, float] = {}
+            exact_weight: dict[str, float] = {}
+            for i, t in enumerate(chunk.tokens):
+                w = W_QUESTION if i in question else 1.0
+                folded_weight[t.folded] = max(folded_weight.get(t.folded, 0.0), w)
+                exact_weight[t.exact] = max(exact_weight.get(t.exact, 0.0), w)
+            for f, w in folded_weight.items():
                 present = np.zeros(n, dtype=bool)
                 if content:
-                    present[add_bm25(self.scores, cache, CONTENT_FOLDED, f, 1.0, n_para)] = True
-                present[add_bm25(self.scores, cache, TITLE_FOLDED, f, W_TITLE if content else 1.0, n_title)] = True
+                    present[add_bm25(self.scores, cache, CONTENT_FOLDED, f, w, n_para)] = True
+                present[add_bm25(self.scores, cache, TITLE_FOLDED, f, w * (W_TITLE if content else 1.0), n_title)] = True
                 df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
-                weight = idf(n_para if content else n_title, df)
+                weight = w * idf(n_para if content else n_title, df)
                 self.idf[f] = weight
                 coverage[present] += weight
                 total_idf += weight
             if chunk.typed_exact:
                 for e in chunk.exact_forms():
+                    w = W_EXACT * exact_weight.get(e, 1.0)
                     if content:
-                        add_bm25(self.scores, cache, CONTENT_EXACT, e, W_EXACT, n_para)
-                    add_bm25(self.scores, cache, TITLE_EXACT, e, W_EXACT * (W_TITLE if content else 1.0), n_title)
+                        add_bm25(self.scores, cache, CONTENT_EXACT, e, w, n_para)
+                    add_bm25(self.scores, cache, TITLE_EXACT, e, w * (W_TITLE if content else 1.0), n_title)
                 if content:
                     for w in _unique(compounds(list(chunk.tokens))):
                         add_bm25(self.scores, cache, CONTENT_WORDS, w, W_WORDS, n_para)

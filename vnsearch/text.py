@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # The five Vietnamese tone marks as combining characters (NFD). The vowel-quality marks
 # (circumflex U+0302, breve U+0306, horn U+031B) are not tones and never move.
@@ -27,7 +28,13 @@ def nfc(text: str) -> str:
 
 
 def _canonical_syllable(match: re.Match) -> str:
-    syllable = match.group(0)
+    return _canonical(match.group(0))
+
+
+@lru_cache(maxsize=100_000)
+def _canonical(syllable: str) -> str:
+    """One syllable in canonical tone placement (a language has a few thousand syllables:
+    remembered, they cost a dictionary lookup)."""
     decomposed = unicodedata.normalize("NFD", syllable)
     tones = [c for c in decomposed if c in TONE_MARKS]
     if len(tones) != 1:
