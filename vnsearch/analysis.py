@@ -4,6 +4,7 @@
       | LowercaseFilter()                         → EXACT: "hộ", "tịch"  (accent-exact lane)
       | LowercaseFilter() | FoldFilter()          → FOLDED: "ho", "tich" (diacritic-free lane)
       | LowercaseFilter() | CompoundFilter()      → WORDS: "hộ_tịch"     (pyvi words of 2+ syllables)
+        | ReadingFilter()                         → READINGS: "ho_tich|hộ_tịch" (for accent restoration)
 
 Segmentation runs before lowercasing, as pyvi needs the capitals ("châu Âu"). Every token
 carries the position of its pyvi token, punctuation included, so that a phrase never matches
@@ -111,9 +112,23 @@ class CompoundFilter(Filter):
             yield template
 
 
+class ReadingFilter(Filter):
+    """Turns each compound word into "folded|accented" ("ho_tich|hộ_tịch"): the index then
+    answers "which accented readings of ho_tich exist, in how many paragraphs" with a prefix
+    lookup in its term dictionary (``restore``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = text.fold(t.text) + READING_SEPARATOR + t.text
+            yield t
+
+
+READING_SEPARATOR = "|"
+
 EXACT = VietnameseTokenizer() | LowercaseFilter()
 FOLDED = VietnameseTokenizer() | LowercaseFilter() | FoldFilter()
 WORDS = VietnameseTokenizer() | LowercaseFilter() | CompoundFilter()
+READINGS = VietnameseTokenizer() | LowercaseFilter() | CompoundFilter() | ReadingFilter()
 
 
 @dataclass(frozen=True, slots=True)

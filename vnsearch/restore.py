@@ -1,17 +1,22 @@
 """Accent restoration for queries typed without diacritics, from the index's own vocabulary.
 
 "ho tich" could be hộ tịch, hồ tích, họ tịch ... The corpus says which readings it actually
-holds and how often: pyvi's compound words are indexed in their accented form ("hộ_tịch"), so
-folding that vocabulary gives, for every unaccented word, its accented readings with their
-document frequencies. A query is restored word by word, longest compound first, and only where
+holds and how often: every pyvi compound word is also indexed as "ho_tich|hộ_tịch", so a
+prefix lookup gives, for an unaccented word, its accented readings with their paragraph
+frequencies. A query is restored word by word, longest compound first, and only where
 one reading clearly dominates; syllables that stand alone are too ambiguous to restore ("ho"
 is hộ, họ, hồ, hổ ...) and stay unaccented.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .analysis import QueryToken, analyze
 from .text import fold
+
+# folded compound ("ho_tich") → its accented readings with their frequencies, most frequent first
+Lookup = Callable[[str], "list[tuple[str, int]] | None"]
 
 # A reading is restored only when it holds at least this share of the corpus's occurrences of
 # the unaccented word, and occurs in at least MIN_DF documents.
@@ -25,9 +30,8 @@ MAX_SYLLABLES = 5
 
 
 def build_vocabulary(compound_terms) -> dict[str, list[tuple[str, int]]]:
-    """folded compound ("ho_tich") → its accented forms in the corpus, most frequent first.
-
-    ``compound_terms`` yields (accented compound, document frequency)."""
+    """folded compound ("ho_tich") → its accented forms, most frequent first, from
+    (accented compound, frequency) pairs; ``.get`` of it is a Lookup."""
     vocab: dict[str, list[tuple[str, int]]] = {}
     for term, df in compound_terms:
         vocab.setdefault(fold(term), []).append((term, df))
@@ -44,11 +48,16 @@ def _dominant(readings: list[tuple[str, int]]) -> str | None:
     return None
 
 
-def restore_tokens(tokens: list[QueryToken], vocab) -> list[QueryToken] | None:
+def restorable(tokens: list[QueryToken]) -> bool:
+    """Short and typed without any diacritic: worth a look-up."""
+    return 0 < len(tokens) <= MAX_SYLLABLES and all(t.exact == t.folded for t in tokens)
+
+
+def restore_tokens(tokens: list[QueryToken], lookup: Lookup) -> list[QueryToken] | None:
     """The tokens with the dominant reading of each compound the corpus knows, or None when
     the query has diacritics already, is longer than MAX_SYLLABLES, or nothing could be
     restored."""
-    if not tokens or len(tokens) > MAX_SYLLABLES or any(t.exact != t.folded for t in tokens):
+    if not restorable(tokens):
         return None
     out = list(tokens)
     restored = False
@@ -58,7 +67,7 @@ def restore_tokens(tokens: list[QueryToken], vocab) -> list[QueryToken] | None:
             run = tokens[i:i + n]
             if any(b.pos != a.pos + 1 for a, b in zip(run, run[1:])):
                 continue  # never across punctuation
-            readings = vocab.get("_".join(t.folded for t in run))
+            readings = lookup("_".join(t.folded for t in run))
             reading = _dominant(readings) if readings else None
             if reading:
                 for j, syllable in enumerate(reading.split("_")):
@@ -72,7 +81,7 @@ def restore_tokens(tokens: list[QueryToken], vocab) -> list[QueryToken] | None:
     return out if restored else None
 
 
-def reading(query: str, vocab) -> str | None:
+def reading(query: str, lookup: Lookup) -> str | None:
     """The restored reading of a whole query as text ("ho tich" → "hộ tịch"), or None."""
-    tokens = restore_tokens(analyze(query), vocab)
+    tokens = restore_tokens(analyze(query), lookup)
     return " ".join(t.exact for t in tokens) if tokens else None

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import EXACT, FOLDED, WORDS
+from .analysis import EXACT, FOLDED, READINGS, WORDS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the readings field
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -23,6 +23,7 @@ ARTICLE = "a"
 CONTENT_EXACT = "exact"
 CONTENT_FOLDED = "folded"
 CONTENT_WORDS = "words"
+READINGS_FIELD = "readings"  # "ho_tich|hộ_tịch": the accented readings of each compound
 TITLE_EXACT = "title_exact"
 TITLE_FOLDED = "title_folded"
 
@@ -44,6 +45,7 @@ def build_schema() -> Schema:
             CONTENT_EXACT: TEXT(analyzer=EXACT, phrase=True),
             CONTENT_FOLDED: TEXT(analyzer=FOLDED, phrase=True),
             CONTENT_WORDS: TEXT(analyzer=WORDS, phrase=False),
+            READINGS_FIELD: TEXT(analyzer=READINGS, phrase=False),
             TITLE_EXACT: TEXT(analyzer=EXACT, phrase=True),
             TITLE_FOLDED: TEXT(analyzer=FOLDED, phrase=True),
         },

@@ -22,19 +22,21 @@ from functools import lru_cache
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from . import query as qs
 from . import text
-from .analysis import QueryToken, analyze, compounds
+from .analysis import READING_SEPARATOR, QueryToken, analyze, compounds
 from .indexer import open_index
 from .schema import (
+    READINGS_FIELD,
     CONTENT_EXACT,
     CONTENT_FOLDED,
     CONTENT_WORDS,
     TITLE_EXACT,
     TITLE_FOLDED,
 )
-from .restore import build_vocabulary, restore_tokens
+from .restore import restorable, restore_tokens
 from .scoring import PostingsCache, add_bm25, idf
 
 # Lane weights, relative to the folded-syllable lane (1.0).
@@ -423,7 +425,7 @@ class Searcher:
         self._ix = open_index(index_dir)
         self._searcher = self._ix.searcher()
         self._cache = PostingsCache(self._searcher.reader())
-        self._vocabulary = None
+        self._readings: dict[str, list[tuple[str, int]]] = {}
 
     def close(self) -> None:
         self._searcher.close()
@@ -445,14 +447,22 @@ class Searcher:
             mask[docs] = True
         return mask
 
-    def vocabulary(self) -> dict:
-        """The index's compound words by unaccented form, for ``restore`` (built on first use)."""
-        if self._vocabulary is None:
-            reader = self._searcher.reader()
-            self._vocabulary = build_vocabulary(
-                (term.decode("utf-8"), info.doc_frequency()) for term, info in reader.iter_field(CONTENT_WORDS)
-            )
-        return self._vocabulary
+    def readings(self, folded_compound: str) -> list[tuple[str, int]]:
+        """The accented readings of an unaccented compound in this index, with the number of
+        paragraphs holding each, most frequent first ("ho_tich" → [("hộ_tịch", 12), ...])."""
+        if folded_compound not in self._readings:
+            prefix = folded_compound + READING_SEPARATOR
+            counts: dict[str, int] = {}
+            for seg, _ in self._cache.leaves:
+                try:
+                    terms = list(seg.expand_prefix(READINGS_FIELD, prefix))
+                except TermNotFound:
+                    continue
+                for term in terms:
+                    reading = term.decode("utf-8")[len(prefix):]
+                    counts[reading] = counts.get(reading, 0) + seg.doc_frequency(READINGS_FIELD, term)
+            self._readings[folded_compound] = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
+        return self._readings[folded_compound]
 
     def search(
         self,
@@ -474,8 +484,8 @@ class Searcher:
         if not chunks:
             return SearchResults(query, 0, [])
         interpreted_as = None
-        if restore_accents and not _needs_filter(node):
-            restored = restore_tokens(list(chunks[0].tokens), self.vocabulary())
+        if restore_accents and not _needs_filter(node) and restorable(list(chunks[0].tokens)):
+            restored = restore_tokens(list(chunks[0].tokens), self.readings)
             if restored:
                 chunks = [Chunk(tuple(restored), False, restored=True)]
                 interpreted_as = " ".join(t.exact for t in restored)
