@@ -93,3 +93,18 @@ def test_article_without_body_is_found_by_title(tmp_path):
     (tmp_path / "c" / "a.jsonl").write_text('{"id": "t1", "title": "Chỉ có tiêu đề về bão", "body": ""}\n', encoding="utf-8")
     update_index(str(tmp_path / "c"), str(tmp_path / "ix"))
     assert ids(str(tmp_path / "ix"), "tiêu đề") == {"t1"}
+
+
+def test_parallel_build_holds_every_article_and_updates_incrementally(seed_corpus, tmp_path, monkeypatch):
+    import vnsearch.indexer as indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_PARAGRAPHS", 1)  # the multiprocess writer, even for seeds
+    write_articles(seed_corpus, {f"extra{i}": f"Bài {i}\nĐoạn về hộ tịch số {i}.\nĐoạn hai." for i in range(150)})
+    index_dir = str(tmp_path / "ix")
+    r = update_index(str(seed_corpus), index_dir)
+    assert (r.added, r.paragraphs) == (152, 320)
+    assert len(vnsearch.search('"hộ tịch số"', index_dir, limit=500).hits) == 150
+    (seed_corpus / "extra7.txt").unlink()
+    r = update_index(str(seed_corpus), index_dir)
+    assert (r.removed, r.unchanged) == (1, 151)
+    assert len(vnsearch.search('"hộ tịch số"', index_dir, limit=500).hits) == 149
