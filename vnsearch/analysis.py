@@ -4,7 +4,8 @@
       | LowercaseFilter()                         → EXACT: "hộ", "tịch"  (accent-exact lane)
       | LowercaseFilter() | FoldFilter()          → FOLDED: "ho", "tich" (diacritic-free lane)
       | LowercaseFilter() | CompoundFilter()      → WORDS: "hộ_tịch"     (pyvi words of 2+ syllables)
-        | ReadingFilter()                         → READINGS: "ho_tich|hộ_tịch" (for accent restoration)
+        | ReadingFilter()                         → READINGS: "ho_tich|hộ_tịch" (as indexed: scored
+                                                  as the word, looked up by prefix to restore accents)
 
 Segmentation runs before lowercasing, as pyvi needs the capitals ("châu Âu"). Every token
 carries the position of its pyvi token, punctuation included, so that a phrase never matches

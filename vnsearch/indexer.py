@@ -148,7 +148,6 @@ def _add_article(writer, article: Article) -> int:
             exact=paragraph,
             folded=paragraph,
             words=paragraph,
-            readings=paragraph,
             title_exact=article.title,
             title_folded=article.title,
             **common,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import EXACT, FOLDED, READINGS, WORDS
+from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 2  # 2: the readings field
+SCHEMA_VERSION = 3  # 2: readings of compounds; 3: words lane = readings, no exact positions
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -22,8 +22,9 @@ ARTICLE = "a"
 # Text lanes: (field, analyzer). Paragraph text and title, each accent-exact and folded.
 CONTENT_EXACT = "exact"
 CONTENT_FOLDED = "folded"
+# pyvi's compound words as "ho_tich|hộ_tịch": scored as words ("hộ_tịch" is the term
+# "ho_tich|hộ_tịch"), and looked up by prefix for accent restoration ("ho_tich|" → readings).
 CONTENT_WORDS = "words"
-READINGS_FIELD = "readings"  # "ho_tich|hộ_tịch": the accented readings of each compound
 TITLE_EXACT = "title_exact"
 TITLE_FOLDED = "title_folded"
 
@@ -42,11 +43,11 @@ def build_schema() -> Schema:
         hash=STORED,  # article records only
         paragraphs=STORED,  # article records only: how many paragraphs
         **{
-            CONTENT_EXACT: TEXT(analyzer=EXACT, phrase=True),
+            # Positions only where phrases are matched: on folded syllables.
+            CONTENT_EXACT: TEXT(analyzer=EXACT, phrase=False),
             CONTENT_FOLDED: TEXT(analyzer=FOLDED, phrase=True),
-            CONTENT_WORDS: TEXT(analyzer=WORDS, phrase=False),
-            READINGS_FIELD: TEXT(analyzer=READINGS, phrase=False),
-            TITLE_EXACT: TEXT(analyzer=EXACT, phrase=True),
+            CONTENT_WORDS: TEXT(analyzer=READINGS, phrase=False),
+            TITLE_EXACT: TEXT(analyzer=EXACT, phrase=False),
             TITLE_FOLDED: TEXT(analyzer=FOLDED, phrase=True),
         },
     )

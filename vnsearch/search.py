@@ -29,7 +29,6 @@ from . import text
 from .analysis import READING_SEPARATOR, QueryToken, analyze, compounds
 from .indexer import open_index
 from .schema import (
-    READINGS_FIELD,
     CONTENT_EXACT,
     CONTENT_FOLDED,
     CONTENT_WORDS,
@@ -172,11 +171,11 @@ def _exclusion(node) -> wq.Query | None:
         return None
     typed_exact = any(t.exact != t.folded for t in tokens)
     exact_field, folded_field = _fields(node.field)
-    fieldname = exact_field if typed_exact else folded_field
-    forms = [t.exact if typed_exact else t.folded for t in tokens]
-    if isinstance(node, qs.Phrase) and len(forms) > 1:
-        return wq.Phrase(fieldname, forms)
-    return wq.And([wq.Term(fieldname, f) for f in _unique(forms)])
+    exact = [wq.Term(exact_field, e) for e in _unique(t.exact for t in tokens)] if typed_exact else []
+    if isinstance(node, qs.Phrase) and len(tokens) > 1:
+        # positions are kept for folded syllables only: the phrase there, the spelling by terms
+        return wq.And([wq.Phrase(folded_field, [t.folded for t in tokens]), *exact])
+    return wq.And(exact or [wq.Term(folded_field, f) for f in _unique(t.folded for t in tokens)])
 
 
 def build_filter(node: qs.Node) -> wq.Query | None:
@@ -290,7 +289,8 @@ class _Plan:
                     add_bm25(self.scores, cache, TITLE_EXACT, e, w * (W_TITLE if content else 1.0), n_title)
                 if content:
                     for w in _unique(compounds(list(chunk.tokens))):
-                        add_bm25(self.scores, cache, CONTENT_WORDS, w, W_WORDS, n_para)
+                        term = text.fold(w) + READING_SEPARATOR + w
+                        add_bm25(self.scores, cache, CONTENT_WORDS, term, W_WORDS, n_para)
         if total_idf > 0 and sum(len(c.tokens) for c in chunks) > 1:
             share = coverage / total_idf
             factor = share**COVERAGE_POWER + W_ALL * (share >= 0.999)
@@ -455,12 +455,12 @@ class Searcher:
             counts: dict[str, int] = {}
             for seg, _ in self._cache.leaves:
                 try:
-                    terms = list(seg.expand_prefix(READINGS_FIELD, prefix))
+                    terms = list(seg.expand_prefix(CONTENT_WORDS, prefix))
                 except TermNotFound:
                     continue
                 for term in terms:
                     reading = term.decode("utf-8")[len(prefix):]
-                    counts[reading] = counts.get(reading, 0) + seg.doc_frequency(READINGS_FIELD, term)
+                    counts[reading] = counts.get(reading, 0) + seg.doc_frequency(CONTENT_WORDS, term)
             self._readings[folded_compound] = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
         return self._readings[folded_compound]
 
