@@ -9,6 +9,7 @@ drops the old segments only when the new ones are written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -125,32 +126,40 @@ def indexed_hashes(ix) -> dict[str, str]:
         raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
 
 
+def article_key(article_id: str) -> int:
+    """A stable 63-bit number for an article id: the column that ties paragraphs to their
+    article record (the title is indexed once, on the record)."""
+    return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
 def _add_article(writer, article: Article) -> int:
-    common = {
-        "article_id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "source": article.source,
-        "url": article.url,
-        "topic": article.topic,
-    }
-    common = {k: v for k, v in common.items() if v is not None}
+    """One record for the article (title indexed, metadata stored) and one document per
+    paragraph (text indexed and stored)."""
+    key = article_key(article.id)
+    meta = {"date": article.date, "source": article.source, "url": article.url, "topic": article.topic}
     writer.add_document(
-        kind=ARTICLE, hash=article.content_hash, paragraphs=len(article.paragraphs), **common
+        kind=ARTICLE,
+        article_id=article.id,
+        akey=key,
+        title=article.title,
+        title_exact=article.title,
+        title_folded=article.title,
+        hash=article.content_hash,
+        paragraphs=len(article.paragraphs),
+        **{k: v for k, v in meta.items() if v is not None},
     )
     # An article with a title and no body is still findable: its title stands as paragraph 0.
     numbered = list(enumerate(article.paragraphs, 1)) or [(0, article.title)]
     for number, paragraph in numbered:
         writer.add_document(
             kind=PARAGRAPH,
+            article_id=article.id,
+            akey=key,
             para=number,
             text=paragraph,
             exact=paragraph,
             folded=paragraph,
             words=paragraph,
-            title_exact=article.title,
-            title_folded=article.title,
-            **common,
         )
     return len(numbered)
 

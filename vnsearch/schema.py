@@ -1,20 +1,22 @@
 """The one Whoosh schema, and its version.
 
-One document per paragraph (``kind`` "p") with the article's title copied in, so that BM25F can
-weigh title matches; plus one record per article (``kind`` "a") holding its content hash, so
-that an update knows what changed. Article records have no text fields and never match a
-query. Both kinds carry ``article_id``, so deleting an article is one ``delete_by_term``.
+One document per paragraph (``kind`` "p": its text, indexed and stored) and one record per
+article (``kind`` "a": its title, indexed once, and its metadata and content hash, stored).
+Both carry ``article_id``, so deleting an article is one ``delete_by_term``, and ``akey``, a
+number in a column (no postings) that search reads for all documents at once to give each
+paragraph its article's title score.
 """
 
 from __future__ import annotations
 
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 3  # 2: readings of compounds; 3: words lane = readings, no exact positions
+SCHEMA_VERSION = 4  # 3: words lane = readings, no exact positions; 4: title once per article
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -33,15 +35,16 @@ def build_schema() -> Schema:
     return Schema(
         kind=ID(stored=True),
         article_id=ID(stored=True),
+        akey=COLUMN(NumericColumn("q")),  # indexer.article_key(article_id)
         para=STORED,  # 1-based paragraph number
-        title=STORED,
-        text=STORED,  # the paragraph, NFC, as shown
+        text=STORED,  # paragraphs: the paragraph, NFC, as shown
+        title=STORED,  # the rest: article records only
         date=ID(stored=True),
         source=ID(stored=True),
         url=STORED,
         topic=STORED,
-        hash=STORED,  # article records only
-        paragraphs=STORED,  # article records only: how many paragraphs
+        hash=STORED,
+        paragraphs=STORED,  # how many
         **{
             # Positions only where phrases are matched: on folded syllables.
             CONTENT_EXACT: TEXT(analyzer=EXACT, phrase=False),

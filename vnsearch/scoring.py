@@ -67,6 +67,8 @@ class PostingsCache:
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._max_terms = max_terms
+        self._slots: tuple[np.ndarray, int] | None = None
+        self._kinds: dict[str, np.ndarray] = {}
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
         """(length of the field in every document, average over documents that have it)."""
@@ -110,10 +112,55 @@ class PostingsCache:
             self._postings.popitem(last=False)
         return result
 
+    def article_slots(self) -> tuple[np.ndarray, int]:
+        """(for every document, the number of its article among 0..n-1; n): read from the
+        ``akey`` column of all segments at once."""
+        if self._slots is None:
+            keys = np.zeros(self.doc_count, dtype=np.int64)
+            for seg, offset in self.leaves:
+                column = seg._perdoc._cached_reader("akey", _akey_column())
+                if column is None:
+                    continue
+                count = min(column._count, seg.doc_count_all())
+                raw = column._dbfile.get(column._basepos, count * 8)
+                keys[offset:offset + count] = np.frombuffer(raw, dtype=">i8")
+            _, slots = np.unique(keys, return_inverse=True)
+            self._slots = (slots.astype(np.int64), int(slots.max()) + 1 if len(slots) else 0)
+        return self._slots
+
+    def kind_mask(self, kind: str) -> np.ndarray:
+        """Live documents of a kind ("p" paragraphs, "a" article records)."""
+        if kind not in self._kinds:
+            mask = np.zeros(self.doc_count, dtype=bool)
+            mask[self.postings("kind", kind)[0]] = True
+            self._kinds[kind] = mask
+        return self._kinds[kind]
+
+    def spread(self, record_docs: np.ndarray) -> np.ndarray:
+        """The paragraphs of the articles whose records are ``record_docs``, as a mask."""
+        slots, n_slots = self.article_slots()
+        hit = np.zeros(n_slots, dtype=bool)
+        hit[slots[record_docs]] = True
+        return hit[slots] & self.kind_mask("p")
+
+    def spread_scores(self, record_scores: np.ndarray) -> np.ndarray:
+        """Scores given to article records, given to every paragraph of the article instead."""
+        slots, n_slots = self.article_slots()
+        records = np.flatnonzero(record_scores)
+        by_slot = np.zeros(n_slots, dtype=np.float32)
+        by_slot[slots[records]] = record_scores[records]
+        return by_slot[slots] * self.kind_mask("p")
+
     def live_count(self, fieldname: str) -> int:
         """Documents that have the field (paragraphs, not article records)."""
         lengths, _ = self.lengths(fieldname)
         return int(((lengths > 0) & self.live).sum())
+
+
+def _akey_column():
+    from whoosh.columns import NumericColumn
+
+    return NumericColumn("q")
 
 
 def _lengths_column():

@@ -29,6 +29,7 @@ from . import text
 from .analysis import READING_SEPARATOR, QueryToken, analyze, compounds
 from .indexer import open_index
 from .schema import (
+    ARTICLE,
     CONTENT_EXACT,
     CONTENT_FOLDED,
     CONTENT_WORDS,
@@ -154,49 +155,35 @@ def _or(queries):
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _match(node, tokens: list[QueryToken]):
-    """Which paragraphs a run of words may match: any word (plain words), or all of them
-    adjacent and in order (a phrase), diacritics or not; in the title too unless title:."""
-    folded = [t.folded for t in tokens]
-    fields = [TITLE_FOLDED] if node.field == "title" else [CONTENT_FOLDED, TITLE_FOLDED]
-    if isinstance(node, qs.Phrase) and len(folded) > 1:
-        return _or([wq.Phrase(f, folded) for f in fields])
-    return _or([wq.Term(f, w) for f in fields for w in _unique(folded)])
+def _leaf_queries(node) -> tuple[wq.Query | None, wq.Query | None]:
+    """(query on paragraphs, query on article titles) for which a run of words may match:
+    any of its words (plain words) or all adjacent and in order (a phrase), diacritics or not.
+    title: words have no paragraph query."""
+    folded = [t.folded for t in analyze(node.text)]
+    if not folded:
+        return None, None
+
+    def on(field):
+        if isinstance(node, qs.Phrase) and len(folded) > 1:
+            return wq.Phrase(field, folded)
+        return _or([wq.Term(field, w) for w in _unique(folded)])
+
+    return (None if node.field == "title" else on(CONTENT_FOLDED)), on(TITLE_FOLDED)
 
 
-def _exclusion(node) -> wq.Query | None:
-    """What ``-x`` removes: paragraphs with x as typed (exact when typed with diacritics)."""
+def _exclusion(node) -> tuple[wq.Query | None, bool]:
+    """(what ``-x`` removes, whether it is a title query): paragraphs (or titles) with x as
+    typed, exact when typed with diacritics."""
     tokens = analyze(node.text)
     if not tokens:
-        return None
+        return None, False
     typed_exact = any(t.exact != t.folded for t in tokens)
     exact_field, folded_field = _fields(node.field)
     exact = [wq.Term(exact_field, e) for e in _unique(t.exact for t in tokens)] if typed_exact else []
     if isinstance(node, qs.Phrase) and len(tokens) > 1:
         # positions are kept for folded syllables only: the phrase there, the spelling by terms
-        return wq.And([wq.Phrase(folded_field, [t.folded for t in tokens]), *exact])
-    return wq.And(exact or [wq.Term(folded_field, f) for f in _unique(t.folded for t in tokens)])
-
-
-def build_filter(node: qs.Node) -> wq.Query | None:
-    """The boolean side of a query tree as a Whoosh query. None: nothing can match."""
-    if isinstance(node, (qs.Words, qs.Phrase)):
-        tokens = analyze(node.text)
-        return _match(node, tokens) if tokens else None
-    if isinstance(node, qs.AnyOf):
-        return _or([build_filter(n) for n in node.nodes])
-    if isinstance(node, qs.AllOf):
-        positive = [build_filter(n) for n in node.nodes if not isinstance(n, qs.Not)]
-        positive = [q for q in positive if q is not None]
-        negative = [_exclusion(n.node) for n in node.nodes if isinstance(n, qs.Not)]
-        negative = [q for q in negative if q is not None]
-        if not positive:
-            return None
-        q = positive[0] if len(positive) == 1 else wq.And(positive)
-        return wq.AndNot(q, _or(negative)) if negative else q
-    if isinstance(node, qs.Not):  # a lone exclusion matches nothing to rank
-        return None
-    raise TypeError(f"unknown query node {node!r}")
+        return wq.And([wq.Phrase(folded_field, [t.folded for t in tokens]), *exact]), node.field == "title"
+    return wq.And(exact or [wq.Term(folded_field, f) for f in _unique(t.folded for t in tokens)]), node.field == "title"
 
 
 def _needs_filter(node: qs.Node) -> bool:
@@ -261,6 +248,7 @@ class _Plan:
         self.idf: dict[str, float] = {}
         n_para = max(1, cache.live_count(CONTENT_FOLDED))
         n_title = max(1, cache.live_count(TITLE_FOLDED))
+        title_scores = np.zeros(n, dtype=np.float32)  # on article records, spread below
         for chunk in chunks:
             content = not chunk.title_only
             question = _question_tokens(chunk)
@@ -275,7 +263,9 @@ class _Plan:
                 present = np.zeros(n, dtype=bool)
                 if content:
                     present[add_bm25(self.scores, cache, CONTENT_FOLDED, f, w, n_para)] = True
-                present[add_bm25(self.scores, cache, TITLE_FOLDED, f, w * (W_TITLE if content else 1.0), n_title)] = True
+                in_title = add_bm25(title_scores, cache, TITLE_FOLDED, f, w * (W_TITLE if content else 1.0), n_title)
+                if len(in_title):
+                    present |= cache.spread(in_title)
                 df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
                 weight = w * idf(n_para if content else n_title, df)
                 self.idf[f] = weight
@@ -286,11 +276,13 @@ class _Plan:
                     w = W_EXACT * exact_weight.get(e, 1.0)
                     if content:
                         add_bm25(self.scores, cache, CONTENT_EXACT, e, w, n_para)
-                    add_bm25(self.scores, cache, TITLE_EXACT, e, w * (W_TITLE if content else 1.0), n_title)
+                    add_bm25(title_scores, cache, TITLE_EXACT, e, w * (W_TITLE if content else 1.0), n_title)
                 if content:
                     for w in _unique(compounds(list(chunk.tokens))):
                         term = text.fold(w) + READING_SEPARATOR + w
                         add_bm25(self.scores, cache, CONTENT_WORDS, term, W_WORDS, n_para)
+        if title_scores.any():
+            self.scores += cache.spread_scores(title_scores)
         if total_idf > 0 and sum(len(c.tokens) for c in chunks) > 1:
             share = coverage / total_idf
             factor = share**COVERAGE_POWER + W_ALL * (share >= 0.999)
@@ -399,18 +391,18 @@ def make_snippet(
 # --------------------------------------------------------------------------- running
 
 
-def _hit(stored: dict, score: float, forms: tuple[set[str], set[str], set[str]]) -> Hit:
+def _hit(stored: dict, record: dict, score: float, forms: tuple[set[str], set[str], set[str]]) -> Hit:
     snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
     return Hit(
         article_id=stored["article_id"],
-        title=stored.get("title", ""),
+        title=record.get("title", ""),
         paragraph=stored["para"],
         text=stored["text"],
         score=round(float(score), 4),
         snippet=snippet,
-        date=stored.get("date"),
-        source=stored.get("source"),
-        url=stored.get("url"),
+        date=record.get("date"),
+        source=record.get("source"),
+        url=record.get("url"),
         spans=spans,
         snippet_plain=snippet_plain,
     )
@@ -436,16 +428,49 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _docs(self, q: wq.Query | None) -> np.ndarray:
+        if q is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
+
+    def _mask(self, node: qs.Node) -> np.ndarray | None:
+        """The paragraphs a query tree's boolean side allows; None: no constraint from it
+        (a lone exclusion)."""
+        cache = self._cache
+        if isinstance(node, (qs.Words, qs.Phrase)):
+            on_text, on_title = _leaf_queries(node)
+            mask = np.zeros(cache.doc_count, dtype=bool)
+            mask[self._docs(on_text)] = True
+            return mask | cache.spread(self._docs(on_title))
+        if isinstance(node, qs.AnyOf):
+            masks = [m for m in (self._mask(n) for n in node.nodes) if m is not None]
+            return np.logical_or.reduce(masks) if masks else None
+        if isinstance(node, qs.AllOf):
+            positive = [m for m in (self._mask(n) for n in node.nodes if not isinstance(n, qs.Not)) if m is not None]
+            if not positive:
+                return None
+            mask = np.logical_and.reduce(positive)
+            for n in node.nodes:
+                if isinstance(n, qs.Not):
+                    q, on_title = _exclusion(n.node)
+                    docs = self._docs(q)
+                    if on_title:
+                        mask &= ~cache.spread(docs)
+                    else:
+                        mask[docs] = False
+            return mask
+        return None  # a lone exclusion: nothing to rank
+
     def _allowed(self, node: qs.Node) -> np.ndarray | None:
         """Mask of the paragraphs the query's syntax allows; None when it allows any match."""
         if not _needs_filter(node):
             return None
-        mask = np.zeros(self._cache.doc_count, dtype=bool)
-        q = build_filter(node)
-        if q is not None:
-            docs = np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
-            mask[docs] = True
-        return mask
+        mask = self._mask(node)
+        return mask if mask is not None else np.zeros(self._cache.doc_count, dtype=bool)
+
+    def article(self, article_id: str) -> dict:
+        """The stored record of an article: title, date, source, url, topic, paragraphs."""
+        return self._searcher.document(kind=ARTICLE, article_id=article_id) or {}
 
     def readings(self, folded_compound: str) -> list[tuple[str, int]]:
         """The accented readings of an unaccented compound in this index, with the number of
@@ -511,7 +536,7 @@ class Searcher:
             seen: set[str] = set()
             rescored = [r for r in rescored if not (r[2]["article_id"] in seen or seen.add(r[2]["article_id"]))]
         forms = _highlight_forms(chunks)
-        hits = [_hit(stored, score, forms) for score, _, stored in rescored[:limit]]
+        hits = [_hit(stored, self.article(stored["article_id"]), score, forms) for score, _, stored in rescored[:limit]]
         return SearchResults(query, total, hits, interpreted_as)
 
 
