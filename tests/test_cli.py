@@ -98,3 +98,10 @@ def test_unaccented_query_says_how_it_was_read(seed_index):
     d = json.loads(run("query", "ho tich", "--index", seed_index, "--json").stdout)
     assert d["interpreted_as"] == "hộ tịch"
     assert "interpreted_as" not in json.loads(run("query", "hộ tịch", "--index", seed_index, "--json").stdout)
+
+
+def test_a_leading_exclusion_is_query_text_not_an_option(seed_index):
+    r = run("query", "-hồ", "hộ tịch", "--index", seed_index, "--json")
+    assert r.exit_code == 0, r.output
+    assert not any("Hồ" in h["text"] for h in json.loads(r.stdout)["results"])
+    assert run("query", "hộ", "tịch", "--index", seed_index).exit_code == 0  # unquoted words

@@ -109,7 +109,9 @@ def _run_update(corpus: str, index_dir: str, rebuild: bool = False):
         progress.close()
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+# Long options only: a query's exclusions start with - ("-hồ", "-nước") and must not be read as
+# short options.
+@click.group(cls=_Group)
 @click.version_option(__version__, prog_name="vnsearch")
 def cli() -> None:
     """Full-text search for Vietnamese news, with or without diacritics."""
@@ -144,15 +146,19 @@ def _print_hit(number: int, hit, color: bool) -> None:
     click.echo(f"   {snippet}", color=color)
 
 
-@cli.command("query")
-@click.argument("text")
+@cli.command("query", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True, type=click.UNPROCESSED)
 @CORPUS_OPTION
 @INDEX_OPTION
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(min=1), help="How many results.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @COLOR_OPTION
-def query_command(text: str, corpus: str, index_dir: str, limit: int, as_json: bool, color: str) -> None:
-    """Search for TEXT: words, "a phrase", -exclude, a OR b, title:word."""
+def query_command(words: tuple[str, ...], corpus: str, index_dir: str, limit: int, as_json: bool, color: str) -> None:
+    """Search for WORDS: words, "a phrase", -exclude, a OR b, title:word.
+
+    A word starting with - is an exclusion, not an option, unless it is one of the options
+    below; after -- everything is query text."""
+    text = " ".join(words)
     if not index_exists(index_dir):
         click.echo(f"vnsearch: no index at {index_dir}; building it from {corpus}", err=True)
         report = _run_update(corpus, index_dir)

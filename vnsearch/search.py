@@ -533,8 +533,10 @@ class Searcher:
             rescored.append((float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored))
         rescored.sort(key=lambda item: (-item[0], item[1]))
         if one_per_article:
-            seen: set[str] = set()
-            rescored = [r for r in rescored if not (r[2]["article_id"] in seen or seen.add(r[2]["article_id"]))]
+            best: dict[str, tuple] = {}
+            for item in rescored:  # best first: keep each article's first
+                best.setdefault(item[2]["article_id"], item)
+            rescored = list(best.values())
         forms = _highlight_forms(chunks)
         hits = [_hit(stored, self.article(stored["article_id"]), score, forms) for score, _, stored in rescored[:limit]]
         return SearchResults(query, total, hits, interpreted_as)
