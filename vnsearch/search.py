@@ -47,6 +47,7 @@ COVERAGE_POWER = 0.5  # score × (share of the query's idf the paragraph holds) 
 W_ALL = 0.5  # extra share for a paragraph that holds every word of the query
 W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's mean idf
 W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
+W_TRIGRAM = 1.0  # per three adjacent query words found adjacent, × their mean idf
 RERANK = 100  # how many of the best candidates get the proximity bonus
 
 # Question words: in a question they ask, they are not what the answer is about; in a law or
@@ -294,10 +295,18 @@ class _Plan:
         folded_pairs = set(zip(folded_seq, folded_seq[1:]))
         exact_pairs = None
         bonus = 0.0
+        folded_triples = None
         for chunk in self.chunks:
             for a, b in _query_pairs(chunk, exact=False):
                 if (a, b) in folded_pairs:
                     bonus += W_ADJACENT * (self.idf.get(a, 0.0) + self.idf.get(b, 0.0)) / 2
+            if W_TRIGRAM:
+                if folded_triples is None:
+                    folded_triples = set(zip(folded_seq, folded_seq[1:], folded_seq[2:]))
+                toks = chunk.tokens
+                for x, y, z in zip(toks, toks[1:], toks[2:]):
+                    if z.pos == y.pos + 1 == x.pos + 2 and (x.folded, y.folded, z.folded) in folded_triples:
+                        bonus += W_TRIGRAM * sum(self.idf.get(t.folded, 0.0) for t in (x, y, z)) / 3
             if chunk.typed_exact:
                 if exact_pairs is None:
                     exact_pairs = set(zip(exact_seq, exact_seq[1:]))
