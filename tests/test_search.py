@@ -100,3 +100,13 @@ def test_json_shape(seed_index):
     assert set(d) == {"query", "total", "results"}
     assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source"}
     assert d["total"] >= len(d["results"]) == 2
+
+
+@pytest.mark.parametrize("q", ['"hộ tịch"', '"ho tich"', '"1.528 VBQPPL"', '"tư pháp" -"hộ tịch"', 'title:"hội nghị"', '"Bộ Tư pháp"'])
+def test_phrase_check_on_text_agrees_with_whoosh_positions(seed_index, monkeypatch, q):
+    import sys
+
+    search_module = sys.modules["vnsearch.search"]
+    on_text = hits(seed_index, q, limit=100)
+    monkeypatch.setattr(search_module, "PHRASE_VERIFY_MAX", 0)  # always Whoosh's positions
+    assert hits(seed_index, q, limit=100) == on_text and on_text

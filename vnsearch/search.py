@@ -38,6 +38,7 @@ from .schema import (
 )
 from .restore import restorable, restore_tokens
 from .scoring import PostingsCache, add_bm25, idf
+from .segment import syllabize
 
 # Lane weights, relative to the folded-syllable lane (1.0).
 W_EXACT = 1.0  # accent-exact syllables, when the query has diacritics
@@ -49,6 +50,7 @@ W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's m
 W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
 W_TRIGRAM = 1.0  # per three adjacent query words found adjacent, × their mean idf
 RERANK = 100  # how many of the best candidates get the proximity bonus
+PHRASE_VERIFY_MAX = 5000  # phrase candidates checked on stored text; beyond, Whoosh's positions
 
 # Question words: in a question they ask, they are not what the answer is about; in a law or
 # an encyclopedia they are rare, so BM25 gives them a high idf. In queries at least
@@ -149,42 +151,16 @@ def _fields(field_name: str | None) -> tuple[str, str]:
     return CONTENT_EXACT, CONTENT_FOLDED
 
 
-def _or(queries):
-    queries = [q for q in queries if q is not None]
-    if not queries:
-        return None
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-
-def _leaf_queries(node) -> tuple[wq.Query | None, wq.Query | None]:
-    """(query on paragraphs, query on article titles) for which a run of words may match:
-    any of its words (plain words) or all adjacent and in order (a phrase), diacritics or not.
-    title: words have no paragraph query."""
-    folded = [t.folded for t in analyze(node.text)]
-    if not folded:
-        return None, None
-
-    def on(field):
-        if isinstance(node, qs.Phrase) and len(folded) > 1:
-            return wq.Phrase(field, folded)
-        return _or([wq.Term(field, w) for w in _unique(folded)])
-
-    return (None if node.field == "title" else on(CONTENT_FOLDED)), on(TITLE_FOLDED)
-
-
-def _exclusion(node) -> tuple[wq.Query | None, bool]:
-    """(what ``-x`` removes, whether it is a title query): paragraphs (or titles) with x as
-    typed, exact when typed with diacritics."""
+def _exclusion_terms(node) -> tuple[str, list[str], list[QueryToken]]:
+    """What ``-x`` removes, as (field, terms all required, phrase tokens or []): paragraphs
+    (or titles, with title:) with x as typed, exact when typed with diacritics."""
     tokens = analyze(node.text)
-    if not tokens:
-        return None, False
     typed_exact = any(t.exact != t.folded for t in tokens)
     exact_field, folded_field = _fields(node.field)
-    exact = [wq.Term(exact_field, e) for e in _unique(t.exact for t in tokens)] if typed_exact else []
-    if isinstance(node, qs.Phrase) and len(tokens) > 1:
-        # positions are kept for folded syllables only: the phrase there, the spelling by terms
-        return wq.And([wq.Phrase(folded_field, [t.folded for t in tokens]), *exact]), node.field == "title"
-    return wq.And(exact or [wq.Term(folded_field, f) for f in _unique(t.folded for t in tokens)]), node.field == "title"
+    phrase = tokens if isinstance(node, qs.Phrase) and len(tokens) > 1 else []
+    if typed_exact:
+        return exact_field, _unique(t.exact for t in tokens), phrase
+    return folded_field, _unique(t.folded for t in tokens), phrase
 
 
 def _needs_filter(node: qs.Node) -> bool:
@@ -207,6 +183,26 @@ def _sequences(paragraph: str) -> tuple[list[str], list[str]]:
     """The paragraph's syllables, exact and folded, in order (for adjacency)."""
     pairs = [_forms(m) for m in _WORD.findall(paragraph)]
     return [e for e, _ in pairs], [f for _, f in pairs]
+
+
+def _folded_positions(passage: str) -> dict[int, str]:
+    """position → folded syllable, positions counted as the index counts them (pyvi's
+    syllabization, punctuation included), without running the CRF."""
+    forms = {}
+    for pos, (token, _, _) in enumerate(syllabize(text.normalize(passage))):
+        if token[0].isalnum() or token[0] == "_":
+            forms[pos] = _forms(token)[1]
+    return forms
+
+
+def has_phrase(passage: str, tokens: list[QueryToken]) -> bool:
+    """True when the passage holds the tokens' folded syllables at the same relative
+    positions (what a phrase query matches in the index)."""
+    forms = _folded_positions(passage)
+    offsets = [(t.pos - tokens[0].pos, t.folded) for t in tokens]
+    return any(
+        all(forms.get(p + off) == f for off, f in offsets) for p, f0 in forms.items() if f0 == tokens[0].folded
+    )
 
 
 def _query_pairs(chunk: Chunk, exact: bool) -> list[tuple[str, str]]:
@@ -437,20 +433,48 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _docs(self, q: wq.Query | None) -> np.ndarray:
-        if q is None:
+    def _matching(self, fieldname: str, terms: list[str], phrase: list[QueryToken], every: bool) -> np.ndarray:
+        """Docnums holding any (or every) of ``terms`` in a field, from the postings arrays;
+        with ``phrase`` tokens, only those holding them adjacent and in order."""
+        postings = [self._cache.postings(fieldname, t)[0] for t in terms]
+        if not postings:
             return np.zeros(0, dtype=np.int64)
-        return np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
+        if not every:
+            return np.unique(np.concatenate(postings))
+        docs = postings[0]
+        for other in postings[1:]:
+            docs = np.intersect1d(docs, other, assume_unique=True)
+        if not phrase or not len(docs):
+            return docs
+        folded_field = TITLE_FOLDED if fieldname.startswith("title") else CONTENT_FOLDED
+        if len(docs) > PHRASE_VERIFY_MAX:  # Whoosh checks positions without reading texts
+            q = wq.Phrase(folded_field, [t.folded for t in phrase])
+            return np.fromiter(self._searcher.docs_for_query(q), dtype=np.int64)
+        key = "title" if folded_field == TITLE_FOLDED else "text"
+        keep = [d for d in docs.tolist() if has_phrase(self._searcher.stored_fields(d).get(key, ""), phrase)]
+        return np.array(keep, dtype=np.int64)
+
+    def _leaf_mask(self, node) -> np.ndarray:
+        """Paragraphs a run of words may match: any of its words (plain words) or all of them
+        adjacent and in order (a phrase), diacritics or not, in the text or the title."""
+        cache = self._cache
+        tokens = analyze(node.text)
+        mask = np.zeros(cache.doc_count, dtype=bool)
+        if not tokens:
+            return mask
+        folded = _unique(t.folded for t in tokens)
+        is_phrase = isinstance(node, qs.Phrase) and len(tokens) > 1
+        phrase = tokens if is_phrase else []
+        if node.field != "title":
+            mask[self._matching(CONTENT_FOLDED, folded, phrase, is_phrase)] = True
+        return mask | cache.spread(self._matching(TITLE_FOLDED, folded, phrase, is_phrase))
 
     def _mask(self, node: qs.Node) -> np.ndarray | None:
         """The paragraphs a query tree's boolean side allows; None: no constraint from it
         (a lone exclusion)."""
         cache = self._cache
         if isinstance(node, (qs.Words, qs.Phrase)):
-            on_text, on_title = _leaf_queries(node)
-            mask = np.zeros(cache.doc_count, dtype=bool)
-            mask[self._docs(on_text)] = True
-            return mask | cache.spread(self._docs(on_title))
+            return self._leaf_mask(node)
         if isinstance(node, qs.AnyOf):
             masks = [m for m in (self._mask(n) for n in node.nodes) if m is not None]
             return np.logical_or.reduce(masks) if masks else None
@@ -460,10 +484,10 @@ class Searcher:
                 return None
             mask = np.logical_and.reduce(positive)
             for n in node.nodes:
-                if isinstance(n, qs.Not):
-                    q, on_title = _exclusion(n.node)
-                    docs = self._docs(q)
-                    if on_title:
+                if isinstance(n, qs.Not) and analyze(n.node.text):
+                    fieldname, terms, phrase = _exclusion_terms(n.node)
+                    docs = self._matching(fieldname, terms, phrase, every=True)
+                    if fieldname.startswith("title"):
                         mask &= ~cache.spread(docs)
                     else:
                         mask[docs] = False
@@ -479,7 +503,9 @@ class Searcher:
 
     def article(self, article_id: str) -> dict:
         """The stored record of an article: title, date, source, url, topic, paragraphs."""
-        return self._searcher.document(kind=ARTICLE, article_id=article_id) or {}
+        ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
+        records = ids[self._cache.kind_mask(ARTICLE)[ids]]
+        return self._searcher.stored_fields(int(records[0])) if len(records) else {}
 
     def readings(self, folded_compound: str) -> list[tuple[str, int]]:
         """The accented readings of an unaccented compound in this index, with the number of
