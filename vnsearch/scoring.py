@@ -55,7 +55,7 @@ def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[array, array]:
 class PostingsCache:
     """Postings, field lengths and the deleted-document mask of one open Whoosh reader."""
 
-    def __init__(self, reader, max_terms: int = 4096):
+    def __init__(self, reader, max_postings: int = 20_000_000):
         self.reader = reader
         self.leaves = list(reader.leaf_readers())
         self.doc_count = reader.doc_count_all()
@@ -66,7 +66,10 @@ class PostingsCache:
                     self.live[offset + d] = False
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._max_terms = max_terms
+        # Bounded by postings held, not terms: on vntc one common syllable holds 500k postings.
+        # 20M postings is about 240 MB.
+        self._max_postings = max_postings
+        self._held = 0
         self._slots: tuple[np.ndarray, int] | None = None
         self._kinds: dict[str, np.ndarray] = {}
 
@@ -108,8 +111,10 @@ class PostingsCache:
         else:
             result = _EMPTY
         self._postings[key] = result
-        if len(self._postings) > self._max_terms:
-            self._postings.popitem(last=False)
+        self._held += len(result[0])
+        while self._held > self._max_postings and len(self._postings) > 1:
+            _, (old_ids, _) = self._postings.popitem(last=False)
+            self._held -= len(old_ids)
         return result
 
     def article_slots(self) -> tuple[np.ndarray, int]:
