@@ -28,28 +28,37 @@ _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.flo
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
-def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[array, array]:
+def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, term frequencies) of one term in one segment, deleted documents included."""
-    ids, tfs = array("q"), array("f")
     try:
         matcher = segreader.postings(fieldname, term)
     except TermNotFound:
-        return ids, tfs
+        return _EMPTY
     leaf = getattr(matcher, "child", matcher)  # unwrap Whoosh's deletion filter: we mask ourselves
-    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_next_block"):
-        # Whoosh 2.7.4's W3 codec: a whole block of ids and weights at a time.
+    if all(hasattr(leaf, a) for a in ("_read_data", "_next_block", "_byteids", "_atend")) and not leaf._byteids:
+        # Whoosh 2.7.4's W3 codec: each block is a pickled (id deltas, weights, values) tuple.
+        # Delta-decoding in numpy instead of Whoosh's generator saves a Python step a posting.
+        id_parts, tf_parts = [], []
         while not leaf._atend:
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(leaf._ids)
-            tfs.extend(leaf._weights)
+            if leaf._data is None:
+                leaf._read_data()
+            deltas, weights = leaf._data[0], leaf._data[1]
+            n = len(deltas)
+            id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))  # deltas restart each block
+            if weights is None or isinstance(weights, float):
+                tf_parts.append(np.full(n, 1.0 if weights is None else weights, dtype=np.float32))
+            else:
+                tf_parts.append(np.asarray(weights, dtype=np.float32))
             leaf._next_block()
-    else:  # any other codec: one posting at a time
-        while leaf.is_active():
-            ids.append(leaf.id())
-            tfs.append(leaf.weight())
-            leaf.next()
-    return ids, tfs
+        if not id_parts:
+            return _EMPTY
+        return np.concatenate(id_parts), np.concatenate(tf_parts)
+    ids, tfs = array("q"), array("f")  # any other codec: one posting at a time
+    while leaf.is_active():
+        ids.append(leaf.id())
+        tfs.append(leaf.weight())
+        leaf.next()
+    return np.frombuffer(ids, dtype=np.int64), np.frombuffer(tfs, dtype=np.float32)
 
 
 class PostingsCache:
@@ -100,9 +109,9 @@ class PostingsCache:
         parts_ids, parts_tfs = [], []
         for seg, offset in self.leaves:
             ids, tfs = _leaf_postings(seg, fieldname, term)
-            if ids:
-                parts_ids.append(np.frombuffer(ids, dtype=np.int64) + offset)
-                parts_tfs.append(np.frombuffer(tfs, dtype=np.float32))
+            if len(ids):
+                parts_ids.append(ids + offset)
+                parts_tfs.append(tfs)
         if parts_ids:
             ids = np.concatenate(parts_ids)
             tfs = np.concatenate(parts_tfs)
