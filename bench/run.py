@@ -12,14 +12,11 @@ meant to be compared with each other only.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
-import resource
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
