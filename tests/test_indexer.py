@@ -108,3 +108,20 @@ def test_parallel_build_holds_every_article_and_updates_incrementally(seed_corpu
     r = update_index(str(seed_corpus), index_dir)
     assert (r.removed, r.unchanged) == (1, 151)
     assert len(vnsearch.search('"hộ tịch số"', index_dir, limit=500).hits) == 149
+
+
+def test_a_second_writer_is_refused_and_the_first_loses_nothing(seed_corpus, tmp_path):
+    from whoosh import index as whoosh_index
+
+    index_dir = str(tmp_path / "ix")
+    update_index(str(seed_corpus), index_dir)
+    write_articles(seed_corpus, {"new": "Bão số 9\nCơn bão đổ bộ vào miền Trung."})
+    first = whoosh_index.open_dir(index_dir).writer()  # another update holds the index
+    try:
+        with pytest.raises(IndexUnavailable, match="another vnsearch process is updating"):
+            update_index(str(seed_corpus), index_dir)
+        assert ids(index_dir, "hộ tịch") >= {SEED_000}  # queries keep working meanwhile
+    finally:
+        first.cancel()
+    r = update_index(str(seed_corpus), index_dir)  # the next run finishes the job
+    assert (r.added, r.unchanged) == (1, 2)
