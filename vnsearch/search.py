@@ -10,8 +10,9 @@ A query is read by ``query.parse`` into a tree. From it this module builds, in o
     the same in the article's title, weighted lower;
   then a coverage factor (the share of the query's words, by idf, that the paragraph holds),
   and, for the best candidates, a proximity bonus for the query's words adjacent and in order;
-- the *filter*, for queries with syntax (phrases, exclusions, OR, title:): a Whoosh boolean
-  query that says which paragraphs may match at all.
+- the *filter*, for queries with syntax (phrases, exclusions, OR, title:): a mask of the
+  paragraphs that may match at all, computed on the same postings arrays (phrases checked on
+  the stored text, or by Whoosh's positions when there are many candidates).
 """
 
 from __future__ import annotations
@@ -105,7 +106,6 @@ class SearchResults:
         if self.interpreted_as:
             d["interpreted_as"] = self.interpreted_as
         return d
-
 
 
 # --------------------------------------------------------------------------- query building
@@ -338,8 +338,7 @@ def _matched_spans(paragraph: str, exact: set[str], folded: set[str], loose: set
     matches merge ("hộ tịch" is one span)."""
     syllables = []
     for start, end in text.syllable_spans(paragraph):
-        form = text.normalize(paragraph[start:end]).lower()
-        syllables.append((start, end, form, text.fold(form)))
+        syllables.append((start, end, *_forms(paragraph[start:end])))
     has_exact = any(form in exact for _, _, form, _ in syllables)
     hits = [
         (s, e)
