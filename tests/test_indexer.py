@@ -17,7 +17,7 @@ def ids(index_dir, q):
 def test_incremental_add_edit_delete_and_no_change(seed_corpus, tmp_path):
     index_dir = str(tmp_path / "ix")
     first = update_index(str(seed_corpus), index_dir)
-    assert (first.added, first.created, first.paragraphs) == (2, True, 20)
+    assert (first.added, first.created, first.paragraphs) == (2, True, 15)
 
     write_articles(seed_corpus, {"new": "Bão số 9\nCơn bão đổ bộ vào miền Trung."})
     r = update_index(str(seed_corpus), index_dir)
@@ -57,7 +57,7 @@ def test_rebuild_replaces_everything(seed_corpus, tmp_path):
     index_dir = str(tmp_path / "ix")
     update_index(str(seed_corpus), index_dir)
     r = update_index(str(seed_corpus), index_dir, rebuild=True)
-    assert (r.added, r.paragraphs) == (2, 20)
+    assert (r.added, r.paragraphs) == (2, 15)
     assert len(vnsearch.search("hộ tịch", index_dir, limit=100).hits) == vnsearch.search("hộ tịch", index_dir).total
 
 
@@ -102,7 +102,7 @@ def test_parallel_build_holds_every_article_and_updates_incrementally(seed_corpu
     write_articles(seed_corpus, {f"extra{i}": f"Bài {i}\nĐoạn về hộ tịch số {i}.\nĐoạn hai." for i in range(150)})
     index_dir = str(tmp_path / "ix")
     r = update_index(str(seed_corpus), index_dir)
-    assert (r.added, r.paragraphs) == (152, 320)
+    assert (r.added, r.paragraphs) == (152, 315)
     assert len(vnsearch.search('"hộ tịch số"', index_dir, limit=500).hits) == 150
     (seed_corpus / "extra7.txt").unlink()
     r = update_index(str(seed_corpus), index_dir)

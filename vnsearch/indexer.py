@@ -22,7 +22,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
 from .corpus import Article, Note, read_corpus
-from .errors import CorpusError, IndexUnavailable
+from .errors import IndexUnavailable
 from .schema import ARTICLE, PARAGRAPH, SCHEMA_VERSION, build_schema
 
 MARKER = "vnsearch-index.json"
@@ -40,6 +40,8 @@ class UpdateReport:
     paragraphs: int = 0  # paragraphs analysed and written by this run
     seconds: float = 0.0
     created: bool = False  # the index did not exist before
+    read: int = 0  # articles read from the corpus
+    kept: int = 0  # indexed articles kept because their file could not be read this time
     skipped: list[str] = field(default_factory=list)
 
     @property
@@ -50,6 +52,8 @@ class UpdateReport:
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged; {self.paragraphs} paragraphs indexed in {self.seconds:.1f}s"
+            + (f"; {self.kept} kept from files that could not be read" if self.kept else "")
+            + (f"; {len(self.skipped)} skipped" if self.skipped else "")
         )
 
 
@@ -119,11 +123,11 @@ def _create_index(index_dir: str):
     return whoosh_index.create_in(index_dir, build_schema())
 
 
-def indexed_hashes(ix) -> dict[str, str]:
-    """article id → content hash, from the article records of an open index."""
+def indexed_hashes(ix) -> dict[str, tuple[str, str]]:
+    """article id → (content hash, corpus file), from the article records of an open index."""
     try:
         with ix.searcher() as s:
-            return {doc["article_id"]: doc["hash"] for doc in s.documents(kind=ARTICLE)}
+            return {doc["article_id"]: (doc["hash"], doc.get("file", "")) for doc in s.documents(kind=ARTICLE)}
     except Exception as e:  # damaged segment files
         raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
 
@@ -138,7 +142,8 @@ def _add_article(writer, article: Article) -> int:
     """One record for the article (title indexed, metadata stored) and one document per
     paragraph (text indexed and stored)."""
     key = article_key(article.id)
-    meta = {"date": article.date, "source": article.source, "url": article.url, "topic": article.topic}
+    meta = {"date": article.date, "source": article.source, "url": article.url, "topic": article.topic,
+            "file": article.file or None}
     writer.add_document(
         kind=ARTICLE,
         article_id=article.id,
@@ -175,10 +180,12 @@ def update_index(
 ) -> UpdateReport:
     """Bring the index at ``index_dir`` up to date with the articles under ``corpus``.
 
-    Creates the index when there is none. ``note`` receives one line per skipped file;
+    Creates the index when there is none. ``note`` receives one line per skipped file or
+    record; what the index holds from a file that could not be read this time is kept as it
+    was. When no article at all could be read the index is not touched (``report.read`` is 0).
     ``progress(done, total)`` is called as articles are read (given, it costs a quick count of
-    the corpus first). Raises CorpusError when the corpus is missing or empty,
-    IndexUnavailable when the index cannot be opened or written.
+    the corpus first). Raises CorpusError when the corpus does not exist, IndexUnavailable when
+    the index cannot be opened or written.
     """
     start = time.perf_counter()
     skipped: list[str] = []
@@ -187,10 +194,11 @@ def update_index(
         skipped.append(message)
         note(message)
 
-    if os.path.isdir(corpus) and not any(n for n in os.listdir(corpus) if not n.startswith(".")):
-        raise CorpusError(f"corpus {corpus} is empty: add .txt or .jsonl articles to it")
+    failed: set[str] = set()
     total = count_articles(corpus) if progress else None
-    report = sync_articles(read_corpus(corpus, skip), index_dir, rebuild=rebuild, progress=progress, total=total)
+    report = sync_articles(
+        read_corpus(corpus, skip, failed), index_dir, rebuild=rebuild, progress=progress, total=total, keep_files=failed
+    )
     report.skipped = skipped
     report.seconds = time.perf_counter() - start
     return report
@@ -206,7 +214,7 @@ def count_articles(corpus: str) -> int:
     for path in paths:
         name = path.lower()
         try:
-            if name.endswith(".txt"):
+            if name.endswith((".txt", ".html", ".htm", ".json")):
                 total += 1
             elif name.endswith(".jsonl") or name.endswith(".jsonl.gz"):
                 opener = gzip.open if name.endswith(".gz") else open
@@ -223,6 +231,7 @@ def sync_articles(
     rebuild: bool = False,
     progress: Callable[[int, int], None] | None = None,
     total: int | None = None,
+    keep_files: set[str] | frozenset = frozenset(),
 ) -> UpdateReport:
     """Make the index hold exactly ``articles``: the work behind ``update_index``, for callers
     that read articles from elsewhere (``evaluate`` reads BEIR collections).
@@ -230,7 +239,11 @@ def sync_articles(
     Articles are streamed: each is compared with its indexed hash and written, and none is
     kept, so memory does not grow with the corpus. The first changed articles are held back
     until there are enough of them to be worth Whoosh's multiprocess writer, whose workers are
-    then forked from a small process."""
+    then forked from a small process.
+
+    Indexed articles that are not among ``articles`` are deleted, except those whose corpus
+    file is in ``keep_files`` (read after the articles are consumed: files that failed to read).
+    When ``articles`` is empty the index is left untouched."""
     start = time.perf_counter()
     report = UpdateReport()
     if rebuild:
@@ -269,7 +282,7 @@ def sync_articles(
             seen += 1
             if progress:
                 progress(seen, max(total or 0, seen))
-            old = known.pop(article.id, None)
+            old, _ = known.pop(article.id, (None, None))
             if old == article.content_hash:
                 report.unchanged += 1
                 continue
@@ -286,8 +299,13 @@ def sync_articles(
                 for item in pending:
                     write(*item)
                 pending = []
-        gone = list(known)  # indexed, no longer in the corpus
-        if writer is None and (pending or gone or rebuild or report.created):
+        report.read = seen
+        # indexed, no longer in the corpus (unless their file could not be read this time)
+        gone = [i for i, (_, file) in known.items() if not (file and file in keep_files)]
+        report.kept = len(known) - len(gone)
+        if not seen:
+            gone = []  # nothing read at all: never empty an index because of that
+        if writer is None and (pending or gone or (seen and (rebuild or report.created))):
             writer = _open_writer(ix, index_dir, parallel=False)
             for item in pending:
                 write(*item)
@@ -300,7 +318,7 @@ def sync_articles(
             writer.cancel()
         raise
     if writer is not None:
-        _check_complete(ix, seen)
+        _check_complete(ix, seen + report.kept)
     report.removed = len(gone)
     report.seconds = time.perf_counter() - start
     return report

@@ -16,7 +16,8 @@ from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 4  # 3: words lane = readings, no exact positions; 4: title once per article
+SCHEMA_VERSION = 5  # 3: words lane = readings, no exact positions; 4: title once per article;
+# 5: the article's file is stored, dates are ISO, portal chrome is not indexed
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -39,8 +40,9 @@ def build_schema() -> Schema:
         para=STORED,  # 1-based paragraph number
         text=STORED,  # paragraphs: the paragraph, NFC, as shown
         title=STORED,  # the rest: article records only
-        date=ID(stored=True),
+        date=ID(stored=True),  # YYYY-MM-DD: filters read its terms in order
         source=ID(stored=True),
+        file=STORED,  # the corpus file it came from: kept when that file cannot be read
         url=STORED,
         topic=STORED,
         hash=STORED,
