@@ -1,9 +1,10 @@
+import json
 import unicodedata
 
 import pytest
 
 import vnsearch
-from vnsearch.search import make_snippet
+from vnsearch.search import Filters, make_snippet
 
 from .conftest import SEED_000, SEED_004, write_articles
 
@@ -99,7 +100,7 @@ def test_snippet_window_and_exact_preference():
 def test_json_shape(seed_index):
     d = vnsearch.search("hộ tịch", seed_index, limit=2).to_dict()
     assert set(d) == {"query", "total", "results"}
-    assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source"}
+    assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source", "url"}
     assert d["total"] >= len(d["results"]) == 2
 
 
@@ -111,3 +112,77 @@ def test_phrase_check_on_text_agrees_with_whoosh_positions(seed_index, monkeypat
     on_text = hits(seed_index, q, limit=100)
     monkeypatch.setattr(search_module, "PHRASE_VERIFY_MAX", 0)  # always Whoosh's positions
     assert hits(seed_index, q, limit=100) == on_text and on_text
+
+
+# --------------------------------------------------------------------------- filters and order
+
+
+@pytest.fixture(scope="module")
+def dated_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dated")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    records = [
+        {"id": "old", "title": "Hộ tịch năm 2019", "body": "Đăng ký hộ tịch tại xã.", "date": "2019-12-31", "source": "dantri.com.vn"},
+        {"id": "mid", "title": "Hộ tịch năm 2020", "body": "Đăng ký hộ tịch trực tuyến.\nHộ tịch và hộ tịch nữa, hộ tịch.", "date": "2020-06-01", "source": "Tuổi Trẻ"},
+        {"id": "new", "title": "Hộ tịch 2021", "body": "Số hoá hộ tịch.", "date": "2021-01-01", "source": "dantri.com.vn"},
+        {"id": "undated", "title": "Hộ tịch không ngày", "body": "Hộ tịch.", "source": "VnExpress"},
+    ]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    index_dir = str(root / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    return index_dir
+
+
+def articles(index_dir, q="hộ tịch", **options):
+    return [h.article_id for h in vnsearch.search(q, index_dir, limit=20, one_per_article=True, **options).hits]
+
+
+@pytest.mark.parametrize(
+    "since, until, expected",
+    [
+        ("2020", None, {"mid", "new"}),
+        (None, "2020", {"old", "mid"}),
+        ("2020-06-01", "2020-06-01", {"mid"}),  # both ends inclusive
+        ("2021-01-02", None, set()),
+        ("1/1/2021", "2021", {"new"}),
+    ],
+)
+def test_date_range(dated_index, since, until, expected):
+    assert set(articles(dated_index, filters=Filters.parse(since, until))) == expected
+
+
+def test_source_filter_ignores_case_and_diacritics(dated_index):
+    assert set(articles(dated_index, filters=Filters.parse(source="dantri"))) == {"old", "new"}
+    assert articles(dated_index, filters=Filters.parse(source="tuoi tre")) == ["mid"]
+    assert articles(dated_index, filters=Filters.parse(source="nowhere")) == []
+
+
+def test_sort_by_date_newest_first_undated_last(dated_index):
+    assert articles(dated_index, sort="date") == ["new", "mid", "old", "undated"]
+    relevance = articles(dated_index)
+    assert relevance[0] == "mid" and relevance != ["new", "mid", "old", "undated"]
+
+
+def test_filters_combine_with_query_syntax(dated_index):
+    # exclusions act on paragraphs: "Số hoá hộ tịch." goes, the 2019 article is out of range
+    assert articles(dated_index, "hộ tịch -hoá", filters=Filters.parse(since="2020")) == ["mid"]
+
+
+def test_by_article_keeps_the_next_best_paragraphs(dated_index):
+    [hit] = vnsearch.search("hộ tịch", dated_index, one_per_article=True, passages=3,
+                            filters=Filters.parse(source="Tuổi Trẻ")).hits
+    assert hit.paragraph == 2  # "Hộ tịch và hộ tịch nữa, hộ tịch." beats paragraph 1
+    assert [p.paragraph for p in hit.also] == [1]
+    assert hit.to_dict()["also"][0]["snippet"].startswith("Đăng ký **hộ tịch**")
+
+
+@pytest.mark.parametrize("bad", [{"since": "hôm qua"}, {"until": "2021-13"}])
+def test_bad_dates_are_query_errors(bad):
+    with pytest.raises(vnsearch.QueryError, match="write it as"):
+        Filters.parse(**bad)
+
+
+def test_unknown_sort_is_a_query_error(dated_index):
+    with pytest.raises(vnsearch.QueryError):
+        vnsearch.search("hộ tịch", dated_index, sort="newest")

@@ -11,16 +11,19 @@ The CLI (`vnsearch`) is a thin layer over these names.
 __version__ = "0.1.0"
 
 from .corpus import Article, read_corpus
-from .errors import CorpusError, IndexUnavailable, VnsearchError
+from .errors import CorpusError, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, index_exists, update_index
-from .search import Hit, SearchResults, search
+from .search import Filters, Hit, Searcher, SearchResults, search
 
 __all__ = [
     "Article",
     "CorpusError",
+    "Filters",
     "Hit",
     "IndexUnavailable",
+    "QueryError",
     "SearchResults",
+    "Searcher",
     "UpdateReport",
     "VnsearchError",
     "__version__",

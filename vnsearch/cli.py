@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .errors import VnsearchError
 from .indexer import index_exists, update_index
-from .search import search
+from .search import SORTS, Filters, search
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -23,7 +23,7 @@ CORPUS_OPTION = click.option(
     default="seeds",
     show_default=True,
     type=click.Path(),
-    help="Folder or file of articles (.txt, .jsonl, .jsonl.gz). Env: VNSEARCH_CORPUS.",
+    help="Folder or file of articles (.txt, .html, .json, .jsonl, .jsonl.gz). Env: VNSEARCH_CORPUS.",
 )
 INDEX_OPTION = click.option(
     "--index",
@@ -64,7 +64,7 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except VnsearchError as e:
             raise UserError(str(e))
@@ -117,33 +117,76 @@ def cli() -> None:
     """Full-text search for Vietnamese news, with or without diacritics."""
 
 
+def _note(message: str) -> None:
+    click.echo(f"vnsearch: {message}", err=True)
+
+
 @cli.command("index")
 @CORPUS_OPTION
 @INDEX_OPTION
 @click.option("--rebuild", is_flag=True, help="Start from scratch instead of updating.")
 def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
-    """Build the index, or update it with what changed in the corpus."""
+    """Build the index, or update it with what changed in the corpus.
+
+    Files that cannot be read are reported and skipped; what the index holds from them is
+    kept. Exits 1 when no article at all could be read (the index is then left as it was)."""
     report = _run_update(corpus, index_dir, rebuild)
     click.echo(report.summary())
+    if not report.read:
+        _note(f"no article could be read from {corpus}; the index was left as it was")
+        sys.exit(1)
 
 
-def _print_hit(number: int, hit, color: bool) -> None:
-    if color:
-        pieces, last = [], 0
-        for s, e in hit.spans:
-            pieces.append(hit.snippet_plain[last:s] + click.style(hit.snippet_plain[s:e], fg="red", bold=True))
-            last = e
-        pieces.append(hit.snippet_plain[last:])
-        snippet = "".join(pieces)
-        title = click.style(hit.title, bold=True)
-        where = click.style(f"{hit.article_id} ¶{hit.paragraph}", fg="green")
-    else:
-        snippet, title, where = hit.snippet, hit.title, f"{hit.article_id} ¶{hit.paragraph}"
-    date = f"  {hit.date}" if hit.date else ""
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@CORPUS_OPTION
+@INDEX_OPTION
+def add_command(paths: tuple[str, ...], corpus: str, index_dir: str) -> None:
+    """Copy articles into the corpus folder and index them: files, folders, or - for one
+    article on standard input (a web page, JSON, or text: title line, then paragraphs).
+
+    Prints the id of each article added. Exits 1 when nothing could be read."""
+    from .add import STDIN, add_articles
+
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    report = add_articles(list(paths), corpus, index_dir, note=_note, stdin=stdin)
+    for old, new in report.renamed.items():
+        _note(f"the id {old} is taken by another article: added as {new}")
+    for article_id in report.added:
+        click.echo(article_id)
+    for article_id in report.unchanged:
+        _note(f"already in the corpus, unchanged: {article_id}")
+    if report.update is not None:
+        _note(report.update.summary())
+    if not report.added and not report.unchanged:
+        _note("no article could be read from " + ", ".join(paths))
+        sys.exit(1)
+
+
+def _snippet(passage, color: bool) -> str:
+    if not color:
+        return passage.snippet
+    pieces, last = [], 0
+    for s, e in passage.spans:
+        pieces.append(passage.snippet_plain[last:s] + click.style(passage.snippet_plain[s:e], fg="red", bold=True))
+        last = e
+    pieces.append(passage.snippet_plain[last:])
+    return "".join(pieces)
+
+
+def _print_hit(number: int, hit, color: bool, by_article: bool) -> None:
+    title = click.style(hit.title, bold=True) if color else hit.title
+    where = f"{hit.article_id}" if by_article else f"{hit.article_id} ¶{hit.paragraph}"
+    where = click.style(where, fg="green") if color else where
+    meta = "".join(f"  {v}" for v in (hit.date, hit.source) if v)
     # color=: click strips escape codes from non-terminals unless told they are wanted
     click.echo(f"{number}. {title}", color=color)
-    click.echo(f"   {where}  score {hit.score:.2f}{date}", color=color)
-    click.echo(f"   {snippet}", color=color)
+    click.echo(f"   {where}  score {hit.score:.2f}{meta}", color=color)
+    if by_article:
+        for passage in [hit, *hit.also]:
+            click.echo(f"   ¶{passage.paragraph}  {_snippet(passage, color)}", color=color)
+    else:
+        click.echo(f"   {_snippet(hit, color)}", color=color)
 
 
 @cli.command("query", context_settings={"ignore_unknown_options": True})
@@ -151,19 +194,40 @@ def _print_hit(number: int, hit, color: bool) -> None:
 @CORPUS_OPTION
 @INDEX_OPTION
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="How many results.")
+@click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (2021, 2021-03, 2021-03-05, 5/3/2021).")
+@click.option("--until", metavar="DATE", help="Only articles dated on or before DATE (--until 2021: to its end).")
+@click.option("--source", metavar="NAME", help="Only articles whose source contains NAME (dantri, \"tuoi tre\").")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of the results.")
+@click.option("--by-article", is_flag=True, help="One result per article, its best paragraphs under it.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @COLOR_OPTION
-def query_command(words: tuple[str, ...], corpus: str, index_dir: str, limit: int, as_json: bool, color: str) -> None:
+def query_command(
+    words: tuple[str, ...],
+    corpus: str,
+    index_dir: str,
+    limit: int,
+    since: str | None,
+    until: str | None,
+    source: str | None,
+    sort: str,
+    by_article: bool,
+    as_json: bool,
+    color: str,
+) -> None:
     """Search for WORDS: words, "a phrase", -exclude, a OR b, title:word.
 
     A word starting with - is an exclusion, not an option, unless it is one of the options
     below; after -- everything is query text."""
     text = " ".join(words)
+    filters = Filters.parse(since, until, source)  # a bad date stops here, before any indexing
     if not index_exists(index_dir):
-        click.echo(f"vnsearch: no index at {index_dir}; building it from {corpus}", err=True)
+        _note(f"no index at {index_dir}; building it from {corpus}")
         report = _run_update(corpus, index_dir)
-        click.echo(f"vnsearch: {report.summary()}", err=True)
-    results = search(text, index_dir, limit=limit)
+        _note(report.summary())
+    results = search(
+        text, index_dir, limit=limit, filters=filters, sort=sort,
+        one_per_article=by_article, passages=3 if by_article else 1,
+    )
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -173,10 +237,56 @@ def query_command(words: tuple[str, ...], corpus: str, index_dir: str, limit: in
         for number, hit in enumerate(results.hits, 1):
             if number > 1:
                 click.echo()
-            _print_hit(number, hit, use_color)
+            _print_hit(number, hit, use_color, by_article)
         if not results.hits:
-            click.echo("vnsearch: nothing found", err=True)
+            _note("nothing found")
     sys.exit(0 if results.hits else 1)
+
+
+@cli.command("show")
+@click.argument("article_id")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def show_command(article_id: str, index_dir: str, as_json: bool) -> None:
+    """Print the article ARTICLE_ID: title, date, source, url, numbered paragraphs."""
+    from .catalog import get_article
+
+    article = get_article(index_dir, article_id)
+    if article is None:
+        _note(f"no article {article_id!r} in {index_dir}: ids are shown by `vnsearch query`")
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(article.title)
+    for label, value in (("id", article.id), ("date", article.date), ("source", article.source),
+                         ("url", article.url), ("topic", article.topic)):
+        if value:
+            click.echo(f"{label}: {value}")
+    for number, paragraph in enumerate(article.paragraphs, 1):
+        click.echo(f"\n¶{number} {paragraph}")
+
+
+@cli.command("stats")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def stats_command(index_dir: str, as_json: bool) -> None:
+    """Articles, paragraphs, distinct terms, date range, sources and size of the index."""
+    from .catalog import index_stats
+
+    stats = index_stats(index_dir)
+    if as_json:
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+        return
+    dates = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "none"
+    click.echo(f"articles    {stats.articles}")
+    click.echo(f"paragraphs  {stats.paragraphs}")
+    click.echo(f"terms       {stats.syllables} syllables (without diacritics), {stats.words} words")
+    click.echo(f"dates       {dates}" + (f" ({stats.undated} articles undated)" if stats.undated else ""))
+    click.echo(f"index size  {stats.index_bytes / 1e6:.1f} MB")
+    click.echo(f"sources     {len(stats.sources)}")
+    for name, count in stats.sources:
+        click.echo(f"  {count:>8}  {name}")
 
 
 @cli.command("eval")
@@ -201,4 +311,8 @@ def eval_command(dataset_dir: str, queries_path: str | None, qrels_path: str | N
 
 def main() -> None:
     """Console entry point (``vnsearch`` and ``python -m vnsearch``)."""
-    cli(prog_name="vnsearch")
+    try:
+        cli(prog_name="vnsearch")
+    except BrokenPipeError:  # `vnsearch query ... | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

@@ -11,3 +11,7 @@ class CorpusError(VnsearchError):
 
 class IndexUnavailable(VnsearchError):
     """The index folder is missing, damaged, locked, or written by an incompatible version."""
+
+
+class QueryError(VnsearchError):
+    """A search option cannot be used: a date that is not a date, an unknown sort order."""

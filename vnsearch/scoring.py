@@ -81,6 +81,7 @@ class PostingsCache:
         self._held = 0
         self._slots: tuple[np.ndarray, int] | None = None
         self._kinds: dict[str, np.ndarray] = {}
+        self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
         """(length of the field in every document, average over documents that have it)."""
@@ -164,6 +165,21 @@ class PostingsCache:
         by_slot = np.zeros(n_slots, dtype=np.float32)
         by_slot[slots[records]] = record_scores[records]
         return by_slot[slots] * self.kind_mask("p")
+
+    def field_codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
+        """For an ID field of article records (date, source): its distinct values, sorted, and
+        for every document the number of its article's value among them (-1: none). Read once
+        per reader; filters and date order are then array comparisons."""
+        if fieldname not in self._codes:
+            slots, n_slots = self.article_slots()
+            terms = sorted(set(self.reader.field_terms(fieldname))) if fieldname in self.reader.indexed_field_names() else []
+            by_slot = np.full(n_slots, -1, dtype=np.int32)
+            for number, term in enumerate(terms):
+                records = self.postings(fieldname, term)[0]
+                by_slot[slots[records]] = number
+            codes = by_slot[slots] if n_slots else np.full(self.doc_count, -1, dtype=np.int32)
+            self._codes[fieldname] = (terms, codes)
+        return self._codes[fieldname]
 
     def live_count(self, fieldname: str) -> int:
         """Documents that have the field (paragraphs, not article records)."""

@@ -17,6 +17,7 @@ A query is read by ``query.parse`` into a tree. From it this module builds, in o
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -31,12 +32,15 @@ from .analysis import READING_SEPARATOR, QueryToken, analyze, compounds
 from .indexer import open_index
 from .schema import (
     ARTICLE,
+    PARAGRAPH,
     CONTENT_EXACT,
     CONTENT_FOLDED,
     CONTENT_WORDS,
     TITLE_EXACT,
     TITLE_FOLDED,
 )
+from .dates import date_bounds
+from .errors import QueryError
 from .restore import restorable, restore_tokens
 from .scoring import PostingsCache, add_bm25, idf
 from .segment import syllabize
@@ -73,6 +77,20 @@ MARK_CLOSE = "**"
 
 
 @dataclass
+class Passage:
+    """Another matching paragraph of a hit's article (``by_article`` searches)."""
+
+    paragraph: int
+    score: float
+    snippet: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    snippet_plain: str = ""
+
+    def to_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "score": self.score, "snippet": self.snippet}
+
+
+@dataclass
 class Hit:
     article_id: str
     title: str
@@ -86,12 +104,45 @@ class Hit:
     # (start, end) of each matched word in ``snippet_plain``, for callers that colour them
     spans: list[tuple[int, int]] = field(default_factory=list)
     snippet_plain: str = ""
+    also: list[Passage] = field(default_factory=list)  # the article's next best paragraphs
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for key in ("spans", "snippet_plain", "url"):
+        for key in ("spans", "snippet_plain", "also"):
             d.pop(key)
+        if self.also:
+            d["also"] = [p.to_dict() for p in self.also]
         return d
+
+
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may return: dated within ``since``..``until`` (YYYY-MM-DD,
+    inclusive, either open) and from a source whose name contains ``source`` (case and
+    diacritics ignored: "dantri" matches "dantri.com.vn"). An article without a date is
+    outside every date range."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def parse(cls, since: str | None = None, until: str | None = None, source: str | None = None) -> "Filters":
+        """From what people type: ``since``/``until`` as 2021, 2021-03, 2021-03-05 or 5/3/2021
+        (``until 2021`` is the end of 2021). Raises QueryError for a value that is no date."""
+        try:
+            first = date_bounds(since)[0] if since else None
+            last = date_bounds(until)[1] if until else None
+        except ValueError as e:
+            raise QueryError(str(e))
+        return cls(first, last, source.strip() if source and source.strip() else None)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.source)
 
 
 @dataclass
@@ -395,6 +446,11 @@ def make_snippet(
 # --------------------------------------------------------------------------- running
 
 
+def _passage(stored: dict, score: float, forms: tuple[set[str], set[str], set[str]]) -> Passage:
+    snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
+    return Passage(stored["para"], round(float(score), 4), snippet, spans, snippet_plain)
+
+
 def _hit(stored: dict, record: dict, score: float, forms: tuple[set[str], set[str], set[str]]) -> Hit:
     snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
     return Hit(
@@ -500,11 +556,33 @@ class Searcher:
         mask = self._mask(node)
         return mask if mask is not None else np.zeros(self._cache.doc_count, dtype=bool)
 
+    def _filter_mask(self, filters: Filters) -> np.ndarray:
+        """The paragraphs of the articles ``filters`` allow."""
+        cache = self._cache
+        mask = np.ones(cache.doc_count, dtype=bool)
+        if filters.since or filters.until:
+            days, codes = cache.field_codes("date")
+            lo = bisect.bisect_left(days, filters.since) if filters.since else 0
+            hi = bisect.bisect_right(days, filters.until) if filters.until else len(days)
+            mask &= (codes >= lo) & (codes < hi)
+        if filters.source:
+            names, codes = cache.field_codes("source")
+            wanted = text.fold(filters.source).lower()
+            allowed = [i for i, name in enumerate(names) if wanted in text.fold(name).lower()]
+            mask &= np.isin(codes, allowed)
+        return mask
+
     def article(self, article_id: str) -> dict:
         """The stored record of an article: title, date, source, url, topic, paragraphs."""
         ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
         return self._searcher.stored_fields(int(records[0])) if len(records) else {}
+
+    def paragraphs(self, article_id: str) -> list[str]:
+        """The article's paragraphs, in order (empty for an unknown id)."""
+        ids = self._cache.postings("article_id", article_id)[0]
+        stored = [self._searcher.stored_fields(int(d)) for d in ids[self._cache.kind_mask(PARAGRAPH)[ids]]]
+        return [f["text"] for f in sorted(stored, key=lambda f: f["para"]) if f["para"] > 0]
 
     def readings(self, folded_compound: str) -> list[tuple[str, int]]:
         """The accented readings of an unaccented compound in this index, with the number of
@@ -530,13 +608,20 @@ class Searcher:
         one_per_article: bool = False,
         restore_accents: bool = True,
         syntax: bool = True,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        passages: int = 1,
     ) -> SearchResults:
         """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
-        paragraph only. A plain query typed without diacritics is also read in its most likely
-        accented form when the corpus makes one clear (``interpreted_as``), which ranks first;
-        the other readings still match below. With ``syntax`` False the text is plain words
-        (quotes, -, OR and title: have no meaning), as for natural-language questions. Any
-        query text is accepted."""
+        paragraph only, and up to ``passages`` - 1 of its next best in ``Hit.also``. A plain
+        query typed without diacritics is also read in its most likely accented form when the
+        corpus makes one clear (``interpreted_as``), which ranks first; the other readings
+        still match below. With ``syntax`` False the text is plain words (quotes, -, OR and
+        title: have no meaning), as for natural-language questions. ``filters`` keeps the
+        articles of a date range or source; ``sort`` "date" puts the newest matches first.
+        Any query text is accepted; QueryError for an unknown ``sort``."""
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort order {sort!r}: use one of {', '.join(SORTS)}")
         node = qs.parse(text.nfc(query)) if syntax else qs.plain(text.nfc(query))
         chunks = _chunks(node, [])
         limit = max(1, limit)
@@ -551,28 +636,42 @@ class Searcher:
         plan = _Plan(chunks, self._cache)
         scores = plan.scores
         allowed = self._allowed(node)
+        if filters is not None and filters.active:
+            allowed = self._filter_mask(filters) & (allowed if allowed is not None else True)
         if allowed is not None:
             scores = np.where(allowed, scores, 0)
         candidates = np.flatnonzero(scores > 0)
         total = len(candidates)
         if not total:
             return SearchResults(query, 0, [])
-        depth = max(RERANK, limit * (4 if one_per_article else 1))
+        depth = max(RERANK, limit * (4 * max(1, passages) if one_per_article else 1))
+        days = self._cache.field_codes("date")[1] if sort == "date" else None
         if total > depth:
-            top = np.argpartition(-scores[candidates], depth - 1)[:depth]
+            if days is None:
+                top = np.argpartition(-scores[candidates], depth - 1)[:depth]
+            else:  # the newest, best first within a day
+                top = np.lexsort((-scores[candidates], -days[candidates]))[:depth]
             candidates = candidates[top]
         rescored = []
         for docnum in candidates.tolist():
             stored = self._searcher.stored_fields(docnum)
             rescored.append((float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored))
-        rescored.sort(key=lambda item: (-item[0], item[1]))
+        if days is None:
+            rescored.sort(key=lambda item: (-item[0], item[1]))
+        else:
+            rescored.sort(key=lambda item: (-days[item[1]], -item[0], item[1]))
+        groups: dict[str, list] = {}
         if one_per_article:
-            best: dict[str, tuple] = {}
-            for item in rescored:  # best first: keep each article's first
-                best.setdefault(item[2]["article_id"], item)
-            rescored = list(best.values())
+            for item in rescored:  # best first: each article's first is its best
+                groups.setdefault(item[2]["article_id"], []).append(item)
+            rescored = [group[0] for group in groups.values()]
         forms = _highlight_forms(chunks)
-        hits = [_hit(stored, self.article(stored["article_id"]), score, forms) for score, _, stored in rescored[:limit]]
+        hits = []
+        for score, _, stored in rescored[:limit]:
+            hit = _hit(stored, self.article(stored["article_id"]), score, forms)
+            others = groups.get(hit.article_id, [])[1:max(1, passages)]
+            hit.also = [_passage(other, other_score, forms) for other_score, _, other in others]
+            hits.append(hit)
         return SearchResults(query, total, hits, interpreted_as)
 
 
@@ -583,10 +682,14 @@ def search(
     one_per_article: bool = False,
     restore_accents: bool = True,
     syntax: bool = True,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    passages: int = 1,
 ) -> SearchResults:
     """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
 
-    Raises IndexUnavailable when the index cannot be opened. Any query text is accepted.
+    Raises IndexUnavailable when the index cannot be opened, QueryError for an unknown sort.
+    Any query text is accepted.
     """
     with Searcher(index_dir) as searcher:
-        return searcher.search(query, limit, one_per_article, restore_accents, syntax)
+        return searcher.search(query, limit, one_per_article, restore_accents, syntax, filters, sort, passages)
