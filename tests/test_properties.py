@@ -73,3 +73,40 @@ def test_cli_answers_any_query_with_0_or_1(seed_index, s):
     r = CliRunner().invoke(cli, ["query", "--index", seed_index, "--json", "--", s])
     assert r.exit_code in (0, 1), r.output
     assert "Traceback" not in r.output
+
+
+DATE_TEXT = st.one_of(st.none(), anything, st.from_regex(r"\A[0-9/\-.]{0,12}\Z"))
+SORT = st.sampled_from(["relevance", "date", "newest", ""])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(anything, OPERATOR_SOUP), DATE_TEXT, DATE_TEXT, st.one_of(st.none(), anything), SORT, st.booleans())
+def test_library_raises_only_its_own_errors(seed_index, s, since, until, source, sort, by_article):
+    """Whatever a caller passes as text, the library answers or raises a VnsearchError."""
+    try:
+        filters = vnsearch.Filters.parse(since, until, source)
+        vnsearch.search(s, seed_index, limit=3, filters=filters, sort=sort,
+                        one_per_article=by_article, passages=3 if by_article else 1)
+    except vnsearch.VnsearchError as e:
+        assert str(e)  # a message for people
+
+
+@settings(max_examples=40, deadline=None)
+@given(anything, st.sampled_from(["--since", "--until", "--source"]), st.sampled_from(["", "--by-article"]))
+def test_cli_options_take_any_text_without_a_traceback(seed_index, value, option, flag):
+    value = value.replace("\x00", "")
+    args = ["query", "--index", seed_index, option, value] + ([flag] if flag else []) + ["--", "hội nghị"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code in (0, 1, 2), r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_read_as_an_article_or_a_note(tmp_path_factory, raw):
+    folder = tmp_path_factory.mktemp("bytes")
+    for name in ("a.txt", "a.html", "a.json", "a.jsonl"):
+        (folder / name).write_bytes(raw)
+    notes = []
+    for article in vnsearch.read_corpus(str(folder), notes.append):
+        assert isinstance(article.title, str)

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -89,14 +90,13 @@ class Undecodable(ValueError):
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def decode(raw: bytes) -> str:
-    """Bytes of a text file as text: UTF-8 (BOM or not), UTF-16 (BOM, or plainly UTF-16LE/BE),
-    or Windows-1258. Raises Undecodable with the reason."""
+def _guess(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) by the rules of ``decode``, before the check that it is text."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace")
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8"  # declared: a bad byte is one �
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise Undecodable("broken UTF-16")
     if b"\x00" in raw:
@@ -104,21 +104,28 @@ def decode(raw: bytes) -> str:
         for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
             if zeros.count(0) > 0.9 * len(zeros):  # ASCII-heavy UTF-16 without a BOM
                 try:
-                    return raw.decode(encoding)
+                    return raw.decode(encoding), encoding
                 except UnicodeDecodeError:
                     break
         raise Undecodable("binary file")
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        text = raw.decode("cp1258")
+        return raw.decode("cp1258"), "cp1258"
     except UnicodeDecodeError:
         raise Undecodable("not UTF-8, UTF-16 or Windows-1258 text")
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a text file as text: UTF-8 (BOM or not), UTF-16 (BOM, or plainly UTF-16LE/BE),
+    or Windows-1258. Raises Undecodable with the reason (also for text that is mostly control
+    characters: a binary file that happens to decode)."""
+    text, encoding = _guess(raw)
     if len(_CONTROL.findall(text)) > 0.01 * max(len(text), 1):
         raise Undecodable("binary file")
-    return nfc(text)  # Windows-1258 writes tone marks as combining characters
+    return nfc(text) if encoding == "cp1258" else text  # cp1258 writes tone marks combining
 
 
 # --------------------------------------------------------------------------- plain text
@@ -270,7 +277,7 @@ def _decoded(path: str) -> str:
         raise _Skip(str(e))
 
 
-def _read_document(path: str, rel: str, note: Note) -> Iterator[Article]:
+def _read_document(path: str, rel: str, note: Note, failed: set) -> Iterator[Article]:
     """A .txt article or a saved web page: one article per file, its id the file's stem."""
     if path.lower().endswith((".html", ".htm")):
         from .webpage import parse_html as parse  # imports trafilatura: only when there are pages
@@ -285,7 +292,7 @@ def _read_document(path: str, rel: str, note: Note) -> Iterator[Article]:
         yield article
 
 
-def _read_json(path: str, rel: str, note: Note) -> Iterator[Article]:
+def _read_json(path: str, rel: str, note: Note, failed: set) -> Iterator[Article]:
     try:
         data = json.loads(_decoded(path))
     except ValueError as e:
@@ -297,6 +304,7 @@ def _read_json(path: str, rel: str, note: Note) -> Iterator[Article]:
             yield parse_record(item, origin=where, file=rel)
         except ValueError as e:
             note(f"skipped {where}: {e}")
+            failed.add(rel)
 
 
 def _read_jsonl(path: str, rel: str, note: Note, failed: set) -> Iterator[Article]:
@@ -366,6 +374,22 @@ def article_files(path: str, note: Note = lambda message: None) -> Iterator[str]
             yield file
 
 
+def _unreadable(file: str) -> str | None:
+    """Why ``file`` cannot be an article file right now, before opening it (a named pipe would
+    block the reader forever), or None."""
+    try:
+        info = os.stat(file)
+    except FileNotFoundError:
+        return "a link to nothing" if os.path.lexists(file) else "it vanished while the corpus was read"
+    except OSError as e:  # a loop of links, a name too long...
+        return e.strerror or str(e)
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if info.st_size == 0:
+        return "empty"
+    return None
+
+
 def read_corpus(path: str, note: Note = lambda message: None, failed: set | None = None) -> Iterator[Article]:
     """Every article under ``path`` (a folder or one file). Files that cannot be read, and
     broken records, are reported through ``note`` and skipped; the files they are in are added
@@ -383,16 +407,20 @@ def read_corpus(path: str, note: Note = lambda message: None, failed: set | None
         if reader is None:
             note(f"skipped {file}: not an article file ({', '.join(SUFFIXES)})")
             continue
+        problem = _unreadable(file)
+        if problem:
+            note(f"skipped {file}: {problem}")
+            failed.add(rel)
+            continue
         try:
-            articles = reader(file, rel, note, failed) if reader is _read_jsonl else reader(file, rel, note)
-            for article in articles:
+            for article in reader(file, rel, note, failed):
                 if article.id in seen:
                     note(f"skipped {article.origin}: article id {article.id!r} already read")
                     continue
                 seen.add(article.id)
                 yield article
         except FileNotFoundError:
-            note(f"skipped {file}: it vanished while being read")
+            note(f"skipped {file}: it vanished while the corpus was read")
             failed.add(rel)
         except _Skip as e:
             note(f"skipped {file}: {e}")
