@@ -1,0 +1,100 @@
+"""kill -9 during a real dantri update, and queries while an update runs. Real child
+processes, no mocking; slow (about three minutes on two cores), so marked."""
+
+import gzip
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import vnsearch
+from vnsearch.indexer import indexed_hashes, open_index
+
+from .conftest import shared_data
+
+pytestmark = pytest.mark.slow
+
+
+def held(index_dir) -> set[str]:
+    return set(indexed_hashes(open_index(str(index_dir))))
+
+
+def index_process(corpus, index_dir) -> subprocess.Popen:
+    # its own process group: kill -9 reaches the indexer and the workers it forked
+    return subprocess.Popen(
+        [sys.executable, "-m", "vnsearch", "index", "--corpus", str(corpus), "--index", str(index_dir)],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture(scope="module")
+def update(tmp_path_factory):
+    """A committed index of 800 dantri articles, and a corpus of all 2,653 (the update)."""
+    root = tmp_path_factory.mktemp("crash")
+    lines = gzip.open(shared_data("news", "dantri.jsonl.gz"), "rt", encoding="utf-8").read().splitlines()
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "part1.jsonl").write_text("\n".join(lines[:800]) + "\n", encoding="utf-8")
+    base = root / "base"
+    vnsearch.update_index(str(corpus), str(base))
+    (corpus / "part2.jsonl").write_text("\n".join(lines[800:]) + "\n", encoding="utf-8")
+    # one baseline article edited too: the update deletes and re-adds it
+    edited = lines[0].replace('"body": "', '"body": "Đoạn mở đầu mới.\\n', 1)
+    (corpus / "part1.jsonl").write_text("\n".join([edited] + lines[1:800]) + "\n", encoding="utf-8")
+    full = root / "full"
+    shutil.copytree(base, full)
+    start = time.monotonic()
+    assert index_process(corpus, full).wait() == 0
+    seconds = time.monotonic() - start
+    return {"corpus": corpus, "base": base, "base_ids": held(base), "full_ids": held(full), "seconds": seconds, "root": root}
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.85, 0.95])  # 0.95: about when it commits
+def test_kill_9_leaves_the_last_complete_index_and_the_next_run_finishes(update, fraction):
+    assert len(update["base_ids"]) == 800 and len(update["full_ids"]) == 2653
+    index_dir = update["root"] / f"killed-{fraction}"
+    shutil.copytree(update["base"], index_dir)
+    child = index_process(update["corpus"], index_dir)
+    try:
+        child.wait(timeout=update["seconds"] * fraction)
+        finished = True  # it committed before the kill
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        finished = False
+    # old content or new content, never a mix, and readable by queries
+    ids = held(index_dir)
+    assert ids == (update["full_ids"] if finished else update["base_ids"]) or ids == update["full_ids"]
+    results = vnsearch.search("bão lũ miền Trung", str(index_dir), limit=5, one_per_article=True)
+    assert results.hits and all(h.article_id in ids for h in results.hits)
+    # the next run completes the update
+    rerun = index_process(update["corpus"], index_dir)
+    assert rerun.wait() == 0, rerun.stderr.read().decode()
+    assert held(index_dir) == update["full_ids"]
+    assert vnsearch.search("bão lũ miền Trung", str(index_dir), limit=5).hits
+
+
+def test_queries_keep_working_while_an_update_runs(update):
+    index_dir = update["root"] / "live"
+    shutil.copytree(update["base"], index_dir)
+    open_searcher = vnsearch.Searcher(str(index_dir))  # opened before: keeps its view
+    child = index_process(update["corpus"], index_dir)
+    answered = 0
+    totals = []
+    while child.poll() is None:
+        fresh = vnsearch.search("hộ tịch", str(index_dir), limit=3)  # what `vnsearch query` does
+        totals.append(fresh.total)
+        assert open_searcher.search("hộ tịch", limit=3).total == totals[0]
+        answered += 1
+    open_searcher.close()
+    assert child.returncode == 0
+    assert answered >= 5
+    final = vnsearch.search("hộ tịch", str(index_dir), limit=3).total
+    assert final > totals[0]
+    assert set(totals) <= {totals[0], final}  # the old index or the new one, never a partial state
+    assert totals == sorted(totals)
+    assert held(index_dir) == update["full_ids"]
