@@ -88,6 +88,19 @@ def test_add_errors(library, tmp_path):
     assert r.exit_code == 2 and "give a folder" in r.stderr
 
 
+def test_add_while_another_update_runs_exits_2_and_writes_nothing(library, seed_corpus):
+    from whoosh import index as whoosh_index
+
+    before = sorted(p.name for p in seed_corpus.iterdir())
+    writer = whoosh_index.open_dir(library[3]).writer()  # another process is updating
+    try:
+        r = run("add", str(PAGES / "portal-meta-date.html"), *library)
+    finally:
+        writer.cancel()
+    assert r.exit_code == 2 and "another vnsearch process is updating" in r.stderr
+    assert sorted(p.name for p in seed_corpus.iterdir()) == before
+
+
 def test_show_unknown_id_exits_1(seed_index):
     r = run("show", "no-such-id", "--index", seed_index)
     assert r.exit_code == 1 and "no article" in r.stderr

@@ -98,3 +98,26 @@ def test_queries_keep_working_while_an_update_runs(update):
     assert set(totals) <= {totals[0], final}  # the old index or the new one, never a partial state
     assert totals == sorted(totals)
     assert held(index_dir) == update["full_ids"]
+
+
+def test_a_second_index_or_add_during_an_update_exits_2_and_the_first_completes(update, tmp_path):
+    index_dir = update["root"] / "second"
+    shutil.copytree(update["base"], index_dir)
+    first = index_process(update["corpus"], index_dir)
+    time.sleep(update["seconds"] * 0.4)  # well into the update: it holds the write lock
+    assert first.poll() is None, "the update finished too soon to test"
+    second = index_process(update["corpus"], index_dir)
+    assert second.wait() == 2
+    assert "another vnsearch process is updating" in second.stderr.read().decode()
+    page = tmp_path / "p.txt"
+    page.write_text("Tiêu đề\nĐoạn.", encoding="utf-8")
+    add = subprocess.run(
+        [sys.executable, "-m", "vnsearch", "add", str(page), "--corpus", str(update["corpus"]), "--index", str(index_dir)],
+        capture_output=True, text=True,
+    )
+    assert add.returncode == 2 and "another vnsearch process is updating" in add.stderr
+    assert not (update["corpus"] / "p.json").exists()
+    assert first.wait() == 0
+    with open_index(str(index_dir)).searcher() as s:  # every article exactly once
+        ids = [doc["article_id"] for doc in s.documents(kind="a")]
+    assert len(ids) == len(set(ids)) and set(ids) == update["full_ids"]

@@ -10,16 +10,21 @@ The CLI (`vnsearch`) is a thin layer over these names.
 
 __version__ = "0.1.0"
 
+from .add import AddReport, add_articles
+from .catalog import ArticleView, IndexStats, get_article, index_stats
 from .corpus import Article, read_corpus
 from .errors import CorpusError, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, index_exists, update_index
 from .search import Filters, Hit, Searcher, SearchResults, search
 
 __all__ = [
+    "AddReport",
     "Article",
+    "ArticleView",
     "CorpusError",
     "Filters",
     "Hit",
+    "IndexStats",
     "IndexUnavailable",
     "QueryError",
     "SearchResults",
@@ -27,6 +32,9 @@ __all__ = [
     "UpdateReport",
     "VnsearchError",
     "__version__",
+    "add_articles",
+    "get_article",
+    "index_stats",
     "index_exists",
     "read_corpus",
     "search",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .corpus import Article, Note, read_corpus, read_text_article
 from .errors import CorpusError
-from .indexer import UpdateReport, index_exists, indexed_hashes, open_index, update_index
+from .indexer import UpdateReport, ensure_unlocked, index_exists, indexed_hashes, open_index, update_index
 
 STDIN = "-"
 
@@ -80,6 +80,7 @@ def add_articles(
     report = AddReport()
     if not articles:
         return report
+    ensure_unlocked(index_dir)  # a refused add leaves the corpus as it was too
     os.makedirs(corpus_dir, exist_ok=True)
     known: dict[str, tuple[str, str]] = {}
     if index_exists(index_dir):

@@ -340,6 +340,18 @@ def _open_writer(ix, index_dir: str, parallel: bool):
         raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")
 
 
+def ensure_unlocked(index_dir: str) -> None:
+    """Raise IndexUnavailable now if another process is updating the index (``add`` checks
+    before it writes into the corpus, so that a refused add changes nothing)."""
+    if not index_exists(index_dir):
+        return
+    ix = open_index(index_dir)
+    lock = ix.storage.lock(f"{ix.indexname}_WRITELOCK")
+    if not lock.acquire(False):
+        raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")
+    lock.release()
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
