@@ -164,3 +164,27 @@ def test_a_permission_error_while_reading_is_skipped(tmp_path, monkeypatch):
     notes, failed = [], set()
     assert [a.id for a in vnsearch.read_corpus(str(c), notes.append, failed)] == ["a"]
     assert any("b.txt: Permission denied" in n for n in notes) and failed == {"b.txt"}
+
+
+def test_articles_under_a_folder_that_cannot_be_listed_are_kept():
+    from vnsearch.indexer import _in
+
+    failed = {"2021/", "feed.jsonl"}
+    assert _in("2021/03/a.txt", failed) and _in("feed.jsonl", failed)
+    assert not _in("2020/a.txt", failed) and not _in("2021.txt", failed) and not _in("", failed)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists folders whatever their mode")
+def test_an_unlistable_folder_keeps_its_articles(tmp_path):
+    c = tmp_path / "corpus"
+    (c / "sub").mkdir(parents=True)
+    (c / "a.txt").write_text("Tiêu đề\nĐoạn.", encoding="utf-8")
+    (c / "sub" / "b.txt").write_text("Tiêu đề\nĐoạn.", encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(c), index_dir)
+    (c / "sub").chmod(0)
+    try:
+        r = vnsearch.update_index(str(c), index_dir)
+    finally:
+        (c / "sub").chmod(0o755)
+    assert r.kept == 1 and held(index_dir) == {"a", "b"}

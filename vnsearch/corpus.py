@@ -343,11 +343,18 @@ def _reader_for(path: str):
     return None
 
 
-def _files(root: str, note: Note) -> Iterator[str]:
+def _files(root: str, note: Note, failed: set | None = None) -> Iterator[str]:
     """Files under ``root`` in name order, hidden ones left out; linked folders are followed
-    once (a link back up the tree is reported, not looped on)."""
+    once (a link back up the tree is reported, not looped on). A folder that cannot be listed
+    is reported and added to ``failed`` as "its/path/"."""
     seen = {os.path.realpath(root)}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: note(f"skipped {e.filename}: {e.strerror}")):
+
+    def unlisted(error: OSError) -> None:
+        note(f"skipped {error.filename}: {error.strerror}")
+        if failed is not None:
+            failed.add(os.path.relpath(error.filename, root) + "/")
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted):
         keep = []
         for d in sorted(dirnames):
             if d.startswith("."):
@@ -393,13 +400,13 @@ def _unreadable(file: str) -> str | None:
 def read_corpus(path: str, note: Note = lambda message: None, failed: set | None = None) -> Iterator[Article]:
     """Every article under ``path`` (a folder or one file). Files that cannot be read, and
     broken records, are reported through ``note`` and skipped; the files they are in are added
-    to ``failed`` (paths relative to ``path``). An article id seen twice keeps its first
+    to ``failed`` (paths relative to ``path``; a folder that cannot be listed as "its/path/"). An article id seen twice keeps its first
     article. Raises CorpusError when ``path`` does not exist."""
     if not os.path.exists(path):
         raise CorpusError(f"corpus not found: {path} (give a folder or file with --corpus)")
     failed = set() if failed is None else failed
     single = os.path.isfile(path)
-    files = [path] if single else _files(path, note)
+    files = [path] if single else _files(path, note, failed)
     seen: set[str] = set()
     for file in files:
         rel = os.path.basename(file) if single else os.path.relpath(file, path)

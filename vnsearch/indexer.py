@@ -301,7 +301,7 @@ def sync_articles(
                 pending = []
         report.read = seen
         # indexed, no longer in the corpus (unless their file could not be read this time)
-        gone = [i for i, (_, file) in known.items() if not (file and file in keep_files)]
+        gone = [i for i, (_, file) in known.items() if not _in(file, keep_files)]
         report.kept = len(known) - len(gone)
         if not seen:
             gone = []  # nothing read at all: never empty an index because of that
@@ -322,6 +322,17 @@ def sync_articles(
     report.removed = len(gone)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _in(file: str, keep_files) -> bool:
+    """Whether a corpus file is among ``keep_files``, itself or under a folder listed there
+    as "its/path/"."""
+    if not file:
+        return False
+    if file in keep_files:
+        return True
+    parts = file.split("/")
+    return any("/".join(parts[:n]) + "/" in keep_files for n in range(1, len(parts)))
 
 
 # Postings blocks of 1,024 instead of Whoosh's 128: each block costs an unpickle and a zlib call
