@@ -78,7 +78,16 @@ def test_alqac_relevance_with_and_without_diacritics(tmp_path):
     accented = evaluate(str(d), cache_dir=str(tmp_path))
     unaccented = evaluate(str(d), queries_path=str(d / "queries-noaccent.jsonl"), cache_dir=str(tmp_path))
     swapped = evaluate(str(d), queries_path=str(d / "queries-toneswap.jsonl"), cache_dir=str(tmp_path))
-    # better than every plain BM25 setup measured in issue 3 (best: 0.900 / 0.865)
-    assert accented.mrr > 0.90 and unaccented.mrr > 0.89
+    # issue 3's targets, above every plain BM25 setup it measured (best: 0.900 / 0.865)
+    assert accented.mrr >= 0.92 and unaccented.mrr >= 0.90
     assert unaccented.mrr >= 0.97 * accented.mrr  # at most 3% lost without diacritics
     assert swapped.mrr == pytest.approx(accented.mrr)  # the other tone style loses nothing
+
+
+@pytest.mark.slow
+def test_viquad_relevance_with_and_without_diacritics(tmp_path):
+    d = shared_data("beir", "viquad")
+    accented = evaluate(str(d), cache_dir=str(tmp_path))
+    unaccented = evaluate(str(d), queries_path=str(d / "queries-noaccent.jsonl"), cache_dir=str(tmp_path))
+    assert accented.mrr >= 0.83 and unaccented.mrr >= 0.80  # issue 3's targets
+    assert unaccented.mrr >= 0.97 * accented.mrr

@@ -186,3 +186,23 @@ def test_bad_dates_are_query_errors(bad):
 def test_unknown_sort_is_a_query_error(dated_index):
     with pytest.raises(vnsearch.QueryError):
         vnsearch.search("hộ tịch", dated_index, sort="newest")
+
+
+def test_a_paragraph_counts_the_query_words_its_article_holds_elsewhere(tmp_path, monkeypatch):
+    import sys
+
+    corpus = write_articles(tmp_path / "c", {
+        "a-other": "Điều 2\nTiền lương được trả đủ.\nCông việc khác.",  # indexed first: wins ties
+        "b-overtime": "Điều 1\nThời giờ làm thêm được tính theo quy định.\nTiền lương được trả đủ.",
+    })
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+
+    def same_text_order():
+        hits = vnsearch.search("tiền lương làm thêm", index_dir).hits
+        return [h.article_id for h in hits if h.text == "Tiền lương được trả đủ."]
+
+    # the same paragraph in both articles; the one about overtime holds "làm thêm" elsewhere
+    assert same_text_order() == ["b-overtime", "a-other"]
+    monkeypatch.setattr(sys.modules["vnsearch.search"], "ARTICLE_COVERAGE", False)
+    assert same_text_order() == ["a-other", "b-overtime"]  # without it: a tie

@@ -49,8 +49,9 @@ from .segment import syllabize
 W_EXACT = 1.0  # accent-exact syllables, when the query has diacritics
 W_WORDS = 1.0  # pyvi compound words of the query
 W_TITLE = 0.6  # the title lanes, relative to the paragraph lanes
-COVERAGE_POWER = 0.5  # score × (share of the query's idf the paragraph holds) ** this
+COVERAGE_POWER = 0.5  # score × (share of the query's idf the paragraph's article holds) ** this
 W_ALL = 0.5  # extra share for a paragraph that holds every word of the query
+ARTICLE_COVERAGE = True  # coverage over the paragraph's whole article (see _Plan)
 W_ADJACENT = 1.0  # per adjacent query word pair found adjacent, × the pair's mean idf
 W_ADJACENT_EXACT = 0.5  # the same, in the exact spelling, when typed with diacritics
 W_TRIGRAM = 1.0  # per three adjacent query words found adjacent, × their mean idf
@@ -283,6 +284,9 @@ def _question_tokens(chunk: Chunk) -> set[int]:
     return marked
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 class _Plan:
     """The scores of one query over every paragraph, and what proximity needs later."""
 
@@ -297,6 +301,8 @@ class _Plan:
         n_para = max(1, cache.live_count(CONTENT_FOLDED))
         n_title = max(1, cache.live_count(TITLE_FOLDED))
         title_scores = np.zeros(n, dtype=np.float32)  # on article records, spread below
+        slots, n_slots = cache.article_slots()
+        article_coverage = np.zeros(n_slots, dtype=np.float32)
         for chunk in chunks:
             content = not chunk.title_only
             question = _question_tokens(chunk)
@@ -309,8 +315,8 @@ class _Plan:
                 exact_weight[t.exact] = max(exact_weight.get(t.exact, 0.0), w)
             for f, w in folded_weight.items():
                 present = np.zeros(n, dtype=bool)
-                if content:
-                    present[add_bm25(self.scores, cache, CONTENT_FOLDED, f, w, n_para)] = True
+                in_text = add_bm25(self.scores, cache, CONTENT_FOLDED, f, w, n_para) if content else _NONE
+                present[in_text] = True
                 in_title = add_bm25(title_scores, cache, TITLE_FOLDED, f, w * (W_TITLE if content else 1.0), n_title)
                 if len(in_title):
                     present |= cache.spread(in_title)
@@ -318,6 +324,11 @@ class _Plan:
                 weight = w * idf(n_para if content else n_title, df)
                 self.idf[f] = weight
                 coverage[present] += weight
+                if ARTICLE_COVERAGE:  # from the postings: cheaper than the paragraph mask
+                    in_article = np.zeros(n_slots, dtype=bool)
+                    in_article[slots[in_text]] = True
+                    in_article[slots[in_title]] = True
+                    article_coverage[in_article] += weight
                 total_idf += weight
             if chunk.typed_exact:
                 for e in chunk.exact_forms():
@@ -332,9 +343,12 @@ class _Plan:
         if title_scores.any():
             self.scores += cache.spread_scores(title_scores)
         if total_idf > 0 and sum(len(c.tokens) for c in chunks) > 1:
+            # Coverage is counted over the paragraph's article (its title, its other paragraphs:
+            # a law article's clauses, a news story's lead), which holds the paragraph's own
+            # words too; the bonus for every word stays with the paragraph itself.
             share = coverage / total_idf
-            factor = share**COVERAGE_POWER + W_ALL * (share >= 0.999)
-            self.scores *= factor
+            article_share = article_coverage[slots] / total_idf if ARTICLE_COVERAGE else share
+            self.scores *= article_share**COVERAGE_POWER + W_ALL * (share >= 0.999)
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs found adjacent in the paragraph."""
