@@ -188,3 +188,17 @@ def test_an_unlistable_folder_keeps_its_articles(tmp_path):
     finally:
         (c / "sub").chmod(0o755)
     assert r.kept == 1 and held(index_dir) == {"a", "b"}
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    c = tmp_path / "corpus"
+    c.mkdir()
+    raw = os.path.join(os.fsencode(c), b"tin-\xff\xfe.txt")  # a name written under Windows-1258
+    with open(raw, "wb") as f:
+        f.write("Bão số 9\nMưa lớn.".encode("utf-8"))
+    index_dir = str(tmp_path / "ix")
+    r = run("index", "--corpus", str(c), "--index", index_dir)
+    assert r.exit_code == 0, r.output
+    assert held(index_dir) == {"tin-\ufffd\ufffd"}
+    r = run("query", "bão", "--index", index_dir, "--corpus", str(c))
+    assert r.exit_code == 0 and "tin-\ufffd\ufffd" in r.stdout

@@ -20,7 +20,9 @@ vietnamese = st.text(
     alphabet=st.sampled_from(list("aăâeêioôơuưyđAĐ hòàáảãạoẻuỷỳýỹỵ,.\u00a0\n\"()-:" + TONES + "0123456789")),
     max_size=60,
 )
-anything = st.one_of(vietnamese, st.text(max_size=60))
+# every code point, lone surrogates (as Python escapes undecodable command-line bytes) included
+any_code_point = st.text(alphabet=st.characters(blacklist_categories=()), max_size=60)
+anything = st.one_of(vietnamese, st.text(max_size=60), any_code_point)
 
 
 @given(anything)
@@ -110,3 +112,13 @@ def test_any_bytes_read_as_an_article_or_a_note(tmp_path_factory, raw):
     notes = []
     for article in vnsearch.read_corpus(str(folder), notes.append):
         assert isinstance(article.title, str)
+
+
+def test_lone_surrogates_from_the_command_line(seed_index):
+    """`vnsearch query $'h\\xff t\\xe1\\xbb\\x8bch'`: Python hands the undecodable byte over as
+    U+DCFF; it used to crash the CRF tagger."""
+    for q in ["h\udcff\udcfe tịch", "\ud800", "hộ tịch \udcc3"]:
+        for extra in ([], ["--json"]):
+            r = CliRunner().invoke(cli, ["query", "--index", seed_index, *extra, "--", q])
+            assert r.exit_code in (0, 1) and "error" not in r.output, r.output
+    assert vnsearch.search("hộ tịch \udcc3", seed_index).hits

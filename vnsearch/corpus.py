@@ -266,8 +266,10 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _stem(path: str) -> str:
+    """The id of a one-article file: its name without the suffix (NFC; bytes of a name that are
+    not UTF-8 become U+FFFD)."""
     name = os.path.basename(path)
-    return name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else os.path.splitext(name)[0]
+    return nfc(name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else os.path.splitext(name)[0])
 
 
 def _decoded(path: str) -> str:

@@ -636,7 +636,8 @@ class Searcher:
         Any query text is accepted; QueryError for an unknown ``sort``."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort order {sort!r}: use one of {', '.join(SORTS)}")
-        node = qs.parse(text.nfc(query)) if syntax else qs.plain(text.nfc(query))
+        query = text.nfc(query)  # also what is shown back: no lone surrogates
+        node = qs.parse(query) if syntax else qs.plain(query)
         chunks = _chunks(node, [])
         limit = max(1, limit)
         if not chunks:

@@ -22,8 +22,14 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 _OPEN_PAIRS = ("oa", "oe", "uy")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def nfc(text: str) -> str:
-    """Unicode NFC; real corpora mix NFC and NFD."""
+    """Unicode NFC; real corpora mix NFC and NFD. Lone surrogates (bytes that were not UTF-8,
+    escaped by Python on the command line) become U+FFFD: no code below can encode them."""
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
 
 
