@@ -82,6 +82,8 @@ class PostingsCache:
         self._slots: tuple[np.ndarray, int] | None = None
         self._kinds: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._article_hits: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._article_hits_held = 0
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
         """(length of the field in every document, average over documents that have it)."""
@@ -142,6 +144,26 @@ class PostingsCache:
             _, slots = np.unique(keys, return_inverse=True)
             self._slots = (slots.astype(np.int64), int(slots.max()) + 1 if len(slots) else 0)
         return self._slots
+
+    def article_hits(self, fieldname: str, term: str) -> np.ndarray:
+        """The article slots (see ``article_slots``) of the documents holding ``term``, each
+        once. Cached beside the postings: a common syllable's postings are long, the articles
+        they fall in far fewer, and queries share syllables."""
+        key = (fieldname, term)
+        hit = self._article_hits.get(key)
+        if hit is not None:
+            self._article_hits.move_to_end(key)
+            return hit
+        slots, n_slots = self.article_slots()
+        mask = np.zeros(n_slots, dtype=bool)
+        mask[slots[self.postings(fieldname, term)[0]]] = True
+        hit = np.flatnonzero(mask).astype(np.int32)
+        self._article_hits[key] = hit
+        self._article_hits_held += len(hit)
+        while self._article_hits_held > self._max_postings // 4 and len(self._article_hits) > 1:
+            _, old = self._article_hits.popitem(last=False)
+            self._article_hits_held -= len(old)
+        return hit
 
     def kind_mask(self, kind: str) -> np.ndarray:
         """Live documents of a kind ("p" paragraphs, "a" article records)."""

@@ -303,6 +303,7 @@ class _Plan:
         title_scores = np.zeros(n, dtype=np.float32)  # on article records, spread below
         slots, n_slots = cache.article_slots()
         article_coverage = np.zeros(n_slots, dtype=np.float32)
+        title_coverage = np.zeros(n_slots, dtype=np.float32)
         for chunk in chunks:
             content = not chunk.title_only
             question = _question_tokens(chunk)
@@ -314,22 +315,25 @@ class _Plan:
                 folded_weight[t.folded] = max(folded_weight.get(t.folded, 0.0), w)
                 exact_weight[t.exact] = max(exact_weight.get(t.exact, 0.0), w)
             for f, w in folded_weight.items():
-                present = np.zeros(n, dtype=bool)
                 in_text = add_bm25(self.scores, cache, CONTENT_FOLDED, f, w, n_para) if content else _NONE
-                present[in_text] = True
                 in_title = add_bm25(title_scores, cache, TITLE_FOLDED, f, w * (W_TITLE if content else 1.0), n_title)
-                if len(in_title):
-                    present |= cache.spread(in_title)
                 df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
                 weight = w * idf(n_para if content else n_title, df)
                 self.idf[f] = weight
-                coverage[present] += weight
-                if ARTICLE_COVERAGE:  # from the postings: cheaper than the paragraph mask
-                    in_article = np.zeros(n_slots, dtype=bool)
-                    in_article[slots[in_text]] = True
-                    in_article[slots[in_title]] = True
-                    article_coverage[in_article] += weight
                 total_idf += weight
+                # Coverage: a paragraph holds the word in its text or its article's title (counted
+                # once). Kept per paragraph for the text and per article for the title, so that
+                # a word costs work in proportion to its postings, not to the index.
+                coverage[in_text] += weight
+                in_article = np.zeros(n_slots, dtype=bool)
+                if len(in_title):
+                    in_article[slots[in_title]] = True
+                    title_coverage[in_article] += weight
+                    coverage[in_text[in_article[slots[in_text]]]] -= weight
+                if ARTICLE_COVERAGE:
+                    if content:
+                        in_article[cache.article_hits(CONTENT_FOLDED, f)] = True
+                    article_coverage[in_article] += weight
             if chunk.typed_exact:
                 for e in chunk.exact_forms():
                     w = W_EXACT * exact_weight.get(e, 1.0)
@@ -346,9 +350,13 @@ class _Plan:
             # Coverage is counted over the paragraph's article (its title, its other paragraphs:
             # a law article's clauses, a news story's lead), which holds the paragraph's own
             # words too; the bonus for every word stays with the paragraph itself.
-            share = coverage / total_idf
-            article_share = article_coverage[slots] / total_idf if ARTICLE_COVERAGE else share
-            self.scores *= article_share**COVERAGE_POWER + W_ALL * (share >= 0.999)
+            coverage += title_coverage[slots]
+            every = coverage >= 0.999 * total_idf
+            if ARTICLE_COVERAGE:  # the power on one value per article, then to the paragraphs
+                factor = ((article_coverage / total_idf) ** COVERAGE_POWER)[slots]
+            else:
+                factor = (coverage / total_idf) ** COVERAGE_POWER
+            self.scores *= factor + W_ALL * every
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs found adjacent in the paragraph."""
