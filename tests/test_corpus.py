@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 
+import vnsearch
 from vnsearch import CorpusError, read_corpus
 from vnsearch.corpus import is_chrome, parse_txt
 
@@ -199,3 +200,14 @@ def test_page_without_article_text_is_skipped(tmp_path):
     notes = []
     assert list(read_corpus(str(tmp_path), notes.append)) == []
     assert any("menu.html" in n for n in notes)
+
+
+def test_capitalised_field_names_and_escaped_surrogates(tmp_path):
+    # a crawler writing "Title"/"Body", and a JSON escape of half a character pair
+    line = '{"ID": "x", "Title": "Bão \\ud800 số 9", "Body": "Đoạn \\udc80 một", "Published": "2020-10-28"}'
+    (tmp_path / "a.jsonl").write_text(line + "\n", encoding="utf-8")
+    [a] = read_corpus(str(tmp_path))
+    assert (a.id, a.title, a.paragraphs, a.date) == ("x", "Bão \ufffd số 9", ("Đoạn \ufffd một",), "2020-10-28")
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(tmp_path), index_dir)  # nothing downstream chokes on it
+    assert vnsearch.search("bão số 9", index_dir).hits

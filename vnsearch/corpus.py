@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 from .dates import date_in_lines, is_timestamp_line, iso_date
 from .errors import CorpusError
-from .text import fold, nfc
+from .text import fold, nfc, scrub
 
 Note = Callable[[str], None]
 
@@ -164,16 +164,20 @@ _DIGIT = re.compile(r"\d")
 
 def is_chrome(line: str) -> bool:
     """A line of the portal around the article ("Xem với cỡ chữAA", "Tin tức - Sự kiện",
-    "Ý kiến ()", "Cổng thông tin điện tử ...", share buttons), not part of the article."""
+    "Ý kiến ()", "Cổng thông tin điện tử ...", share buttons, a timestamp alone), not part of
+    the article."""
     if len(line) > CHROME_MAX_CHARS:
         return False
     words = line.split(None, 1)
     if not words:
         return False
-    if not _DIGIT.search(line) and fold(words[0]).lower().strip(":.|-") not in _CHROME_FIRST:
-        return False
-    folded = " ".join(fold(line).lower().split())
-    return bool(_CHROME.match(folded) or _PORTAL.match(folded) or is_timestamp_line(line))
+    first = words[0] if words[0].isascii() else fold(words[0])
+    first = first.lower().strip(":.|-()")
+    if first in _CHROME_FIRST or first.isdigit():  # only these can start a chrome line
+        folded = " ".join(fold(line).lower().split())
+        if _CHROME.match(folded) or _PORTAL.match(folded):
+            return True
+    return _DIGIT.search(line) is not None and is_timestamp_line(line)
 
 
 def parse_txt(text: str, article_id: str, origin: str = "", file: str = "") -> Article | None:
@@ -197,10 +201,9 @@ def parse_txt(text: str, article_id: str, origin: str = "", file: str = "") -> A
 
 def _first(record: dict, key: str):
     for name in FIELDS[key]:
-        for variant in (name, name.capitalize()):
-            value = record.get(variant)
-            if value not in (None, "", []):
-                return value
+        value = record.get(name)
+        if value not in (None, "", []):
+            return value
     return None
 
 
@@ -211,7 +214,7 @@ def _text(value) -> str | None:
         value = next((v for v in value.values() if isinstance(v, str) and v.strip()), None)
         if value is None:
             return None
-    text = nfc(str(value).strip())
+    text = nfc(scrub(str(value).strip()))
     return text or None
 
 
@@ -219,9 +222,9 @@ def _paragraphs(body) -> tuple[str, ...]:
     if body is None:
         return ()
     if isinstance(body, str):
-        parts = body.split("\n")
+        parts = scrub(body).split("\n")
     elif isinstance(body, list) and all(isinstance(p, str) for p in body):
-        parts = [line for p in body for line in p.split("\n")]
+        parts = [line for p in body for line in scrub(p).split("\n")]
     else:
         raise ValueError("the body is neither text nor a list of paragraphs")
     return tuple(p for p in clean_lines(parts) if not is_chrome(p))
@@ -243,6 +246,8 @@ def parse_record(record: dict, origin: str = "", file: str = "") -> Article:
     """One JSON article. Raises ValueError (with a reason) when it is not one."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
+    if not all(k.islower() for k in record):  # "Title", "Body": field names in any case
+        record = {k.lower(): v for k, v in reversed(record.items())}
     title = _text(_first(record, "title")) or ""
     paragraphs = _paragraphs(_first(record, "body"))
     if not title and not paragraphs:
@@ -283,7 +288,7 @@ def _stem(path: str) -> str:
     """The id of a one-article file: its name without the suffix (NFC; bytes of a name that are
     not UTF-8 become U+FFFD)."""
     name = os.path.basename(path)
-    return nfc(name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else os.path.splitext(name)[0])
+    return nfc(scrub(name[: -len(".jsonl.gz")] if name.lower().endswith(".jsonl.gz") else os.path.splitext(name)[0]))
 
 
 def _decoded(path: str) -> str:
@@ -341,7 +346,11 @@ def _read_jsonl(path: str, rel: str, note: Note, failed: set) -> Iterator[Articl
             if not raw.strip():
                 continue
             try:
-                line = decode(raw.lstrip(codecs.BOM_UTF8) if lineno == 1 else raw)
+                raw = raw.lstrip(codecs.BOM_UTF8) if lineno == 1 else raw
+                try:
+                    line = raw.decode("utf-8")  # JSON itself refuses raw control characters
+                except UnicodeDecodeError:
+                    line = decode(raw)
                 yield parse_record(json.loads(line), origin=f"{path}:{lineno}", file=rel)
             except ValueError as e:  # Undecodable and json.JSONDecodeError are ValueErrors
                 note(f"skipped {path} line {lineno}: {e}")

@@ -66,9 +66,9 @@ def iso_date(value) -> str | None:
 
 def is_timestamp_line(line: str) -> bool:
     """A line that holds a date and nothing else a reader needs: a portal's publication stamp."""
-    folded = fold(line.lower())
-    if len(folded) > 60 or not (_DMY.search(folded) or _YMD.search(folded)):
+    if len(line) > 60 or not (_DMY.search(line) or _YMD.search(line)):  # digits: no folding needed
         return False
+    folded = fold(line.lower())
     rest = _STAMP_WORDS.sub(" ", _YMD.sub(" ", _DMY.sub(" ", folded)))
     return not re.search(r"[^\W\d_]{2,}", rest)  # no word left but weekday/AM/PM
 

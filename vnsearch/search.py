@@ -644,7 +644,7 @@ class Searcher:
         Any query text is accepted; QueryError for an unknown ``sort``."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort order {sort!r}: use one of {', '.join(SORTS)}")
-        query = text.nfc(query)  # also what is shown back: no lone surrogates
+        query = text.nfc(text.scrub(query))  # also what is shown back: no lone surrogates
         node = qs.parse(query) if syntax else qs.plain(query)
         chunks = _chunks(node, [])
         limit = max(1, limit)

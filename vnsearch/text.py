@@ -25,11 +25,19 @@ _OPEN_PAIRS = ("oa", "oe", "uy")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def scrub(text: str) -> str:
+    """Lone surrogates become U+FFFD: bytes that were not UTF-8, escaped by Python in command
+    lines and file names, or "\\udc80" escapes in JSON. Nothing downstream can encode them.
+    Applied where text comes in (queries, JSON records, file names), not to every line."""
+    try:
+        text.encode("utf-8")  # the quick test: fails only on surrogates
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+
+
 def nfc(text: str) -> str:
-    """Unicode NFC; real corpora mix NFC and NFD. Lone surrogates (bytes that were not UTF-8,
-    escaped by Python on the command line) become U+FFFD: no code below can encode them."""
-    if not text.isascii():
-        text = _SURROGATE.sub("\ufffd", text)
+    """Unicode NFC; real corpora mix NFC and NFD."""
     return unicodedata.normalize("NFC", text)
 
 
