@@ -202,3 +202,17 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
     assert held(index_dir) == {"tin-\ufffd\ufffd"}
     r = run("query", "bão", "--index", index_dir, "--corpus", str(c))
     assert r.exit_code == 0 and "tin-\ufffd\ufffd" in r.stdout
+
+
+def test_the_progress_count_skips_what_the_reader_skips(tmp_path):
+    """The count behind the progress bar walked and opened files on its own; a named pipe
+    called .jsonl made it wait forever."""
+    c = tmp_path / "corpus"
+    c.mkdir()
+    (c / "a.txt").write_text("Tiêu đề\nĐoạn.", encoding="utf-8")
+    (c / "feed.jsonl").write_text(jsonl([{"id": "r1", "title": "T", "body": "B"}]), encoding="utf-8")
+    os.mkfifo(c / "pipe.jsonl")
+    os.symlink("..", c / "up")
+    seen = []
+    r = vnsearch.update_index(str(c), str(tmp_path / "ix"), progress=lambda done, total: seen.append(total))
+    assert r.read == 2 and seen[-1] == 2

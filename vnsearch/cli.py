@@ -103,7 +103,7 @@ def _run_update(corpus: str, index_dir: str, rebuild: bool = False):
             index_dir,
             rebuild=rebuild,
             note=lambda m: click.echo(f"vnsearch: {m}", err=True),
-            progress=progress,
+            progress=progress if progress.enabled else None,  # no bar: no count of the corpus
         )
     finally:
         progress.close()

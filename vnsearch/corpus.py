@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
 from .dates import date_in_lines, is_timestamp_line, iso_date
@@ -396,13 +396,12 @@ def _files(root: str, note: Note, failed: set | None = None) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
-def article_files(path: str, note: Note = lambda message: None) -> Iterator[str]:
-    """The files ``read_corpus`` reads under ``path``."""
-    if os.path.isfile(path):
-        yield path
-        return
-    for file in _files(path, note):
-        if _reader_for(file) is not None:
+def article_files(path: str) -> Iterator[str]:
+    """The files ``read_corpus`` would open under ``path`` (regular article files only: never
+    a named pipe, never round a link loop), for a quick count before reading."""
+    candidates = [path] if os.path.isfile(path) else _files(path, lambda message: None)
+    for file in candidates:
+        if _reader_for(file) is not None and _unreadable(file) is None:
             yield file
 
 
@@ -489,7 +488,7 @@ def read_text_article(raw: bytes, origin: str = "stdin") -> list[Article]:
         articles = [article] if article else []
     if not articles:
         raise CorpusError(f"no article in {origin}: give a title line, then paragraphs")
-    return [a if a.id else _with_id(a, slug_id(a)) for a in articles]
+    return [a if a.id else replace(a, id=slug_id(a)) for a in articles]
 
 
 def slug_id(article: Article) -> str:
@@ -500,8 +499,3 @@ def slug_id(article: Article) -> str:
     slug = "-".join(words)[:60].rstrip("-")
     return slug or derived_id(None, article.title, article.paragraphs)
 
-
-def _with_id(article: Article, article_id: str) -> Article:
-    from dataclasses import replace
-
-    return replace(article, id=article_id)

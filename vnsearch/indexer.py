@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -21,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
-from .corpus import Article, Note, read_corpus
+from .corpus import Article, Note, article_files, read_corpus
 from .errors import IndexUnavailable
 from .schema import ARTICLE, PARAGRAPH, SCHEMA_VERSION, build_schema
 
@@ -205,22 +206,18 @@ def update_index(
 
 
 def count_articles(corpus: str) -> int:
-    """About how many articles ``corpus`` holds (for a progress bar): one per .txt file,
-    one per non-empty line of JSON Lines."""
-    paths = [corpus] if os.path.isfile(corpus) else [
-        os.path.join(d, n) for d, _, names in os.walk(corpus) for n in names
-    ]
+    """About how many articles ``corpus`` holds (for a progress bar): one per file, one per
+    non-empty line of JSON Lines."""
     total = 0
-    for path in paths:
-        name = path.lower()
+    for path in article_files(corpus):
         try:
-            if name.endswith((".txt", ".html", ".htm", ".json")):
-                total += 1
-            elif name.endswith(".jsonl") or name.endswith(".jsonl.gz"):
-                opener = gzip.open if name.endswith(".gz") else open
+            if path.lower().endswith((".jsonl", ".jsonl.gz")):
+                opener = gzip.open if path.lower().endswith(".gz") else open
                 with opener(path, "rb") as f:
                     total += sum(1 for line in f if line.strip())
-        except (OSError, EOFError):
+            else:
+                total += 1
+        except (OSError, EOFError, zlib.error):
             pass
     return total
 
