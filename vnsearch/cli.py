@@ -64,8 +64,11 @@ class _Group(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `vnsearch query ... | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0)
         except VnsearchError as e:
             raise UserError(str(e))
         except KeyboardInterrupt:
@@ -311,8 +314,4 @@ def eval_command(dataset_dir: str, queries_path: str | None, qrels_path: str | N
 
 def main() -> None:
     """Console entry point (``vnsearch`` and ``python -m vnsearch``)."""
-    try:
-        cli(prog_name="vnsearch")
-    except BrokenPipeError:  # `vnsearch query ... | head`: the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+    cli(prog_name="vnsearch")
