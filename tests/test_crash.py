@@ -121,3 +121,99 @@ def test_a_second_index_or_add_during_an_update_exits_2_and_the_first_completes(
     with open_index(str(index_dir)).searcher() as s:  # every article exactly once
         ids = [doc["article_id"] for doc in s.documents(kind="a")]
     assert len(ids) == len(set(ids)) and set(ids) == update["full_ids"]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every living process under ``pid`` (Linux /proc)."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    children = [int(c) for c in f.read().split()]
+            except OSError:
+                continue
+            for child in children:
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def alive(pids) -> set[int]:
+    """The pids that are still running (a zombie has ended: it only waits to be reaped)."""
+    living = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            living.add(pid)
+    return living
+
+
+def wait_gone(pids, seconds=30.0) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive(pids)
+
+
+def test_killing_the_indexer_alone_leaves_no_worker_and_no_lock(update):
+    """kill -9 of the parent process only (the OOM killer, `kill PID`, a supervisor's stop), at
+    five points of a parallel update: its workers end with it, the lock goes with them, and the
+    next run completes."""
+    index_dir = update["root"] / "parent-killed"
+    shutil.copytree(update["base"], index_dir)
+    workers_seen = 0
+    for fraction in (0.15, 0.3, 0.5, 0.7, 0.85):
+        child = index_process(update["corpus"], index_dir)
+        try:
+            child.wait(timeout=update["seconds"] * fraction)
+            pytest.fail(f"the update finished before {fraction:.0%} of its measured time")
+        except subprocess.TimeoutExpired:
+            pass
+        workers = descendants(child.pid)
+        workers_seen += len(workers)
+        os.kill(child.pid, signal.SIGKILL)  # the parent alone, not its group
+        child.wait()
+        assert wait_gone(workers) == set(), f"workers outlived their parent at {fraction:.0%}"
+        assert held(index_dir) == update["base_ids"]
+    assert workers_seen > 0, "no kill hit the parallel writer"
+    rerun = index_process(update["corpus"], index_dir)
+    assert rerun.wait() == 0, rerun.stderr.read().decode()
+    assert held(index_dir) == update["full_ids"]
+    lines = gzip.open(shared_data("news", "dantri.jsonl.gz"), "rt", encoding="utf-8").read().splitlines()
+    import json
+
+    sample = [json.loads(line) for line in lines[800::61]][:30]
+    with vnsearch.Searcher(str(index_dir)) as searcher:
+        for record in sample:
+            hits = searcher.search(record["title"], limit=10, one_per_article=True, syntax=False).hits
+            assert record["id"] in {h.article_id for h in hits}, record["title"]
+
+
+def test_ctrl_c_exits_130_in_one_line_and_leaves_the_old_index(update):
+    index_dir = update["root"] / "interrupted"
+    shutil.copytree(update["base"], index_dir)
+    child = index_process(update["corpus"], index_dir)
+    time.sleep(update["seconds"] * 0.5)
+    assert child.poll() is None, "the update finished too soon to test"
+    workers = descendants(child.pid)
+    os.killpg(child.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
+    assert child.wait(timeout=60) == 130
+    stderr = child.stderr.read().decode()
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["vnsearch: interrupted; the index was left as it was"]
+    assert wait_gone(workers) == set()
+    assert held(index_dir) == update["base_ids"]
+    rerun = index_process(update["corpus"], index_dir)
+    assert rerun.wait() == 0
+    assert held(index_dir) == update["full_ids"]

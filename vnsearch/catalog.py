@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .indexer import reading, recorded_corpus
 from .schema import ARTICLE, CONTENT_FOLDED, CONTENT_WORDS, PARAGRAPH
 from .search import Searcher
 
@@ -37,6 +38,7 @@ class IndexStats:
     undated: int  # articles without a date
     sources: list[tuple[str, int]] = field(default_factory=list)  # most articles first
     index_bytes: int = 0
+    corpus: str | None = None  # the corpus the index was last updated from (absolute path)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -69,7 +71,7 @@ def _distinct_terms(reader, fieldname: str) -> int:
 
 def index_stats(index_dir: str) -> IndexStats:
     """Counts over the live index. Raises IndexUnavailable."""
-    with Searcher(index_dir) as searcher:
+    with Searcher(index_dir) as searcher, reading(index_dir):
         cache = searcher._cache
         records = cache.kind_mask(ARTICLE) & cache.live
         days, day_codes = cache.field_codes("date")
@@ -90,4 +92,5 @@ def index_stats(index_dir: str) -> IndexStats:
                 os.path.getsize(os.path.join(index_dir, n)) for n in os.listdir(index_dir)
                 if os.path.isfile(os.path.join(index_dir, n))
             ),
+            corpus=recorded_corpus(index_dir),
         )

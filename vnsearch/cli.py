@@ -14,16 +14,16 @@ import click
 
 from . import __version__
 from .errors import VnsearchError
-from .indexer import index_exists, update_index
+from .indexer import index_exists, resolve_corpus, update_index
 from .search import SORTS, Filters, search
 
 CORPUS_OPTION = click.option(
     "--corpus",
     envvar="VNSEARCH_CORPUS",
-    default="seeds",
-    show_default=True,
+    default=None,
     type=click.Path(),
-    help="Folder or file of articles (.txt, .html, .json, .jsonl, .jsonl.gz). Env: VNSEARCH_CORPUS.",
+    help="Folder or file of articles (.txt, .html, .json, .jsonl, .jsonl.gz). "
+    "Default: the corpus the index was built from, else ./seeds. Env: VNSEARCH_CORPUS.",
 )
 INDEX_OPTION = click.option(
     "--index",
@@ -58,6 +58,12 @@ class UserError(click.ClickException):
         click.echo(f"vnsearch: {self.format_message()}", err=True)
 
 
+class Interrupted(UserError):
+    """Ctrl-C: one line and exit 130 (128 + SIGINT), as shells and grep-like tools report it."""
+
+    exit_code = 130
+
+
 class _Group(click.Group):
     """Turns library errors into one line and exit 2: a traceback never reaches the user."""
 
@@ -72,7 +78,7 @@ class _Group(click.Group):
         except VnsearchError as e:
             raise UserError(str(e))
         except KeyboardInterrupt:
-            raise UserError("interrupted")
+            raise Interrupted("interrupted; the index was left as it was")
         except Exception as e:  # a bug, but the user still gets one line
             raise UserError(f"unexpected error: {type(e).__name__}: {e} (please report it)")
 
@@ -98,7 +104,7 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _run_update(corpus: str, index_dir: str, rebuild: bool = False):
+def _run_update(corpus: str | None, index_dir: str, rebuild: bool = False):
     progress = _Progress("Indexing")
     try:
         return update_index(
@@ -155,13 +161,15 @@ def add_command(paths: tuple[str, ...], corpus: str, index_dir: str) -> None:
     report = add_articles(list(paths), corpus, index_dir, note=_note, stdin=stdin)
     for old, new in report.renamed.items():
         _note(f"the id {old} is taken by another article: added as {new}")
+    for article_id, twin in report.duplicates.items():
+        _note(f"already in the corpus as {twin} (same URL or text): {article_id} not added")
     for article_id in report.added:
         click.echo(article_id)
     for article_id in report.unchanged:
         _note(f"already in the corpus, unchanged: {article_id}")
     if report.update is not None:
         _note(report.update.summary())
-    if not report.added and not report.unchanged:
+    if not report.added and not report.unchanged and not report.duplicates:
         _note("no article could be read from " + ", ".join(paths))
         sys.exit(1)
 
@@ -224,7 +232,7 @@ def query_command(
     text = " ".join(words)
     filters = Filters.parse(since, until, source)  # a bad date stops here, before any indexing
     if not index_exists(index_dir):
-        _note(f"no index at {index_dir}; building it from {corpus}")
+        _note(f"no index at {index_dir}; building it from {resolve_corpus(corpus, index_dir)}")
         report = _run_update(corpus, index_dir)
         _note(report.summary())
     results = search(
@@ -287,9 +295,33 @@ def stats_command(index_dir: str, as_json: bool) -> None:
     click.echo(f"terms       {stats.syllables} syllables (without diacritics), {stats.words} words")
     click.echo(f"dates       {dates}" + (f" ({stats.undated} articles undated)" if stats.undated else ""))
     click.echo(f"index size  {stats.index_bytes / 1e6:.1f} MB")
+    click.echo(f"corpus      {stats.corpus or 'unknown (give --corpus to the next vnsearch index)'}")
     click.echo(f"sources     {len(stats.sources)}")
     for name, count in stats.sources:
         click.echo(f"  {count:>8}  {name}")
+
+
+@cli.command("check")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+def check_command(index_dir: str, as_json: bool) -> None:
+    """Verify every index file against the checksum recorded when it was written.
+
+    Exits 0 when the index is intact, 2 when it is damaged (naming each damaged file)."""
+    from .indexer import REBUILD_HINT, check_index
+
+    report = check_index(index_dir)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif report.ok:
+        how = f"{report.files} files match their checksums" if report.verified_by == "digests" else (
+            f"{report.documents} documents read (no checksums were recorded for this commit)")
+        click.echo(f"{index_dir}: intact; {how}")
+    for problem in report.problems:
+        _note(f"{index_dir}: {problem}")
+    if not report.ok:
+        _note(f"the index is damaged: {REBUILD_HINT}")
+        sys.exit(2)
 
 
 @cli.command("eval")

@@ -71,6 +71,16 @@ class Article:
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
+    @property
+    def text_key(self) -> str:
+        """The same for two copies of one article, whatever their ids, files or metadata: its
+        title and text, normalized (NFC, one tone-mark style), lowercased, white space collapsed."""
+        from .text import normalize  # (corpus reading needs no text chain otherwise)
+
+        words = " ".join([self.title, *self.paragraphs])
+        payload = " ".join(normalize(words).lower().split())
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
     def to_record(self) -> dict:
         """The article as one JSON object in the corpus's own format (what ``add`` writes)."""
         record = {"id": self.id, "title": self.title, "body": "\n".join(self.paragraphs)}

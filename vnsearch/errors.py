@@ -15,3 +15,8 @@ class IndexUnavailable(VnsearchError):
 
 class QueryError(VnsearchError):
     """A search option cannot be used: a date that is not a date, an unknown sort order."""
+
+
+class CorpusMismatch(CorpusError):
+    """The corpus given is not the one the index was built from, and updating the index from
+    it would remove most of its articles."""

@@ -9,12 +9,15 @@ drops the old segments only when the new ones are written.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
 import os
+import shutil
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -22,14 +25,20 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
+from . import integrity
 from .corpus import Article, Note, article_files, read_corpus
-from .errors import IndexUnavailable
+from .errors import CorpusError, CorpusMismatch, IndexUnavailable, VnsearchError
+from .parallel import ParallelWriter
 from .schema import ARTICLE, PARAGRAPH, SCHEMA_VERSION, build_schema
 
 MARKER = "vnsearch-index.json"
 # Below this many paragraphs to write, one process: starting workers costs more than it saves.
 PARALLEL_MIN_PARAGRAPHS = 2000
 REBUILD_HINT = "run `vnsearch index --rebuild`"
+DEFAULT_CORPUS = "seeds"
+# An update from a corpus other than the one the index was built from may remove at most this
+# share of the index's articles (a wrong --corpus would otherwise empty a large index).
+MAX_REMOVED_SHARE = 0.5
 
 
 @dataclass
@@ -63,11 +72,13 @@ def _marker_path(index_dir: str) -> str:
 
 
 def index_exists(index_dir: str) -> bool:
-    """True when ``index_dir`` holds a vnsearch index (any version)."""
+    """True when ``index_dir`` holds a vnsearch index (any version) that has been committed at
+    least once. A folder where a first build was interrupted (the marker and Whoosh's empty
+    generation 0 only) is no index yet: it is built again, never read as an empty one."""
     if not os.path.isfile(_marker_path(index_dir)):
         return False
-    # A table of contents is there (readable or not: open_index tells which).
-    return any(n.startswith("_MAIN_") and n.endswith(".toc") for n in os.listdir(index_dir))
+    # A table of contents after the first commit (readable or not: open_index tells which).
+    return integrity.latest_generation(index_dir) >= 1
 
 
 def _is_foreign(index_dir: str) -> bool:
@@ -90,8 +101,43 @@ def _read_marker(index_dir: str) -> dict:
     return data
 
 
+def _write_marker(index_dir: str, corpus: str | None) -> None:
+    """The marker names the folder a vnsearch index, with its schema version and the corpus it
+    was built from (absolute path). Replaced atomically."""
+    data = {"format": "vnsearch", "schema_version": SCHEMA_VERSION}
+    if corpus:
+        data["corpus"] = os.path.abspath(corpus)
+    tmp = os.path.join(index_dir, f".{MARKER}.tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+    os.replace(tmp, _marker_path(index_dir))
+
+
+def recorded_corpus(index_dir: str) -> str | None:
+    """The corpus the index at ``index_dir`` was last updated from (absolute), or None."""
+    if not os.path.isfile(_marker_path(index_dir)):
+        return None
+    try:
+        corpus = _read_marker(index_dir).get("corpus")
+    except IndexUnavailable:
+        return None
+    return corpus if isinstance(corpus, str) and corpus else None
+
+
+def resolve_corpus(corpus: str | None, index_dir: str) -> str:
+    """The corpus a command works on: the one given, else the index's own, else ./seeds."""
+    return corpus or recorded_corpus(index_dir) or DEFAULT_CORPUS
+
+
+def _same_path(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and os.path.realpath(a) == os.path.realpath(b)
+
+
 def open_index(index_dir: str):
-    """Open an existing index for reading or writing; IndexUnavailable says what to do."""
+    """Open an existing index for reading or writing; IndexUnavailable says what to do.
+
+    The sizes of the files recorded at the last commit are checked on every open (a truncated,
+    emptied or missing file is named here instead of failing later in Whoosh)."""
     if not os.path.isdir(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}: run `vnsearch index` to build it")
     if not os.path.isfile(_marker_path(index_dir)):
@@ -106,22 +152,102 @@ def open_index(index_dir: str):
             f"the index at {index_dir} was written by another vnsearch version "
             f"(schema {version}, this one reads {SCHEMA_VERSION}): {REBUILD_HINT}"
         )
+    if integrity.latest_generation(index_dir) < 1:
+        raise IndexUnavailable(f"no index at {index_dir} yet (its first build did not finish): run `vnsearch index`")
     try:
-        return whoosh_index.open_dir(index_dir)
+        ix = whoosh_index.open_dir(index_dir)
     except Exception as e:  # Whoosh raises many kinds for damaged files
-        raise IndexUnavailable(f"the index at {index_dir} cannot be read ({e}): {REBUILD_HINT}")
+        raise IndexUnavailable(f"the index at {index_dir} cannot be read ({_describe(e)}): {REBUILD_HINT}")
+    problems = integrity.size_problems(index_dir, ix.latest_generation())
+    if problems:
+        raise IndexUnavailable(f"the index at {index_dir} is damaged ({problems[0]}): {REBUILD_HINT}")
+    return ix
 
 
-def _create_index(index_dir: str):
+def _describe(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror if not e.filename else f"{os.path.basename(str(e.filename))}: {e.strerror}"
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+
+
+@contextmanager
+def reading(index_dir: str):
+    """Around code that reads an open index: an exception that the index's files explain (a
+    file whose digest no longer matches the one recorded at commit, or, without digests, any
+    failure to decode) becomes IndexUnavailable naming the damage; any other is a bug and
+    goes on as it is."""
+    try:
+        yield
+    except VnsearchError:
+        raise
+    except Exception as e:
+        manifest = integrity.read_manifest(index_dir)
+        if manifest is not None and manifest.get("generation") == integrity.latest_generation(index_dir):
+            problems = integrity.digest_problems(index_dir, manifest)[1]
+            if not problems:
+                raise
+            problem = problems[0]
+        else:
+            problem = _describe(e)
+        raise IndexUnavailable(f"the index at {index_dir} is damaged ({problem}): {REBUILD_HINT}") from e
+
+
+def check_index(index_dir: str) -> "integrity.CheckReport":
+    """Verify the whole index (``vnsearch check``): every file against the digest recorded at
+    the last commit, or, without digests for that commit, a read of every document and
+    posting. Problems are in the report; raises IndexUnavailable only when there is no
+    vnsearch index at ``index_dir`` at all."""
+    report = integrity.CheckReport(index_dir)
+    if not os.path.isfile(_marker_path(index_dir)) or not index_exists(index_dir):
+        open_index(index_dir)  # raises the right "no index" / "not a vnsearch index" message
+    manifest = integrity.read_manifest(index_dir)
+    generation = integrity.latest_generation(index_dir)
+    if manifest is not None and manifest.get("generation") == generation:
+        report.files, report.problems = integrity.digest_problems(index_dir, manifest)
+        if report.problems:
+            return report
+    else:
+        report.verified_by = "reading"
+    try:
+        ix = open_index(index_dir)
+        if report.verified_by == "reading":
+            report.documents = integrity.read_everything(ix)
+        else:
+            with ix.searcher():
+                pass
+    except IndexUnavailable as e:
+        report.problems.append(str(e).split(f": {REBUILD_HINT}")[0])
+    except Exception as e:
+        report.problems.append(f"the index cannot be read ({_describe(e)})")
+    return report
+
+
+def _create_index(index_dir: str, corpus: str | None = None):
     if _is_foreign(index_dir):
         raise IndexUnavailable(
             f"{index_dir} is not a vnsearch index and is not empty: give another folder with --index"
         )
     os.makedirs(index_dir, exist_ok=True)
     # The marker first: a first build killed half-way leaves a folder vnsearch knows is its own.
-    with open(_marker_path(index_dir), "w", encoding="utf-8") as f:
-        json.dump({"format": "vnsearch", "schema_version": SCHEMA_VERSION}, f)
+    _write_marker(index_dir, corpus)
     return whoosh_index.create_in(index_dir, build_schema())
+
+
+def _remove_unfinished(index_dir: str, made_folder: bool) -> None:
+    """After a first build that failed: leave nothing behind (the folder, if this run made it,
+    else the files vnsearch and Whoosh wrote into it)."""
+    try:
+        if made_folder:
+            shutil.rmtree(index_dir, ignore_errors=True)
+            return
+        for name in os.listdir(index_dir):
+            if name == MARKER or name == integrity.MANIFEST or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".seg"):
+                try:
+                    os.remove(os.path.join(index_dir, name))
+                except OSError:
+                    pass
+    except OSError:
+        pass
 
 
 def indexed_hashes(ix) -> dict[str, tuple[str, str]]:
@@ -129,6 +255,15 @@ def indexed_hashes(ix) -> dict[str, tuple[str, str]]:
     try:
         with ix.searcher() as s:
             return {doc["article_id"]: (doc["hash"], doc.get("file", "")) for doc in s.documents(kind=ARTICLE)}
+    except Exception as e:  # damaged segment files
+        raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
+
+
+def indexed_records(ix) -> dict[str, dict]:
+    """article id → its stored record (hash, file, url, textkey…), from an open index."""
+    try:
+        with ix.searcher() as s:
+            return {doc["article_id"]: doc for doc in s.documents(kind=ARTICLE)}
     except Exception as e:  # damaged segment files
         raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
 
@@ -153,6 +288,7 @@ def _add_article(writer, article: Article) -> int:
         title_exact=article.title,
         title_folded=article.title,
         hash=article.content_hash,
+        textkey=article.text_key,
         paragraphs=len(article.paragraphs),
         **{k: v for k, v in meta.items() if v is not None},
     )
@@ -173,7 +309,7 @@ def _add_article(writer, article: Article) -> int:
 
 
 def update_index(
-    corpus: str,
+    corpus: str | None,
     index_dir: str,
     rebuild: bool = False,
     note: Note = lambda message: None,
@@ -181,14 +317,25 @@ def update_index(
 ) -> UpdateReport:
     """Bring the index at ``index_dir`` up to date with the articles under ``corpus``.
 
-    Creates the index when there is none. ``note`` receives one line per skipped file or
-    record; what the index holds from a file that could not be read this time is kept as it
-    was. When no article at all could be read the index is not touched (``report.read`` is 0).
-    ``progress(done, total)`` is called as articles are read (given, it costs a quick count of
-    the corpus first). Raises CorpusError when the corpus does not exist, IndexUnavailable when
-    the index cannot be opened or written.
+    ``corpus`` None means the index's own corpus (recorded in it at each update), or ./seeds
+    for a new index. Creates the index when there is none; a first build that fails leaves
+    nothing behind. ``note`` receives one line per skipped file or record; what the index holds
+    from a file that could not be read this time is kept as it was. When no article at all
+    could be read the index is not touched (``report.read`` is 0). ``progress(done, total)`` is
+    called as articles are read (given, it costs a quick count of the corpus first).
+
+    Raises CorpusError when the corpus does not exist, CorpusMismatch when ``corpus`` is not
+    the index's own and would remove more than half of its articles (``rebuild`` starts over
+    from it instead), IndexUnavailable when the index cannot be opened or written.
     """
     start = time.perf_counter()
+    recorded = recorded_corpus(index_dir)
+    given = corpus
+    corpus = resolve_corpus(corpus, index_dir)
+    if not os.path.exists(corpus):
+        raise CorpusError(f"corpus not found: {corpus} (give a folder or file with --corpus)")
+    if given is not None and not rebuild and not _same_path(given, recorded) and index_exists(index_dir):
+        _refuse_foreign_corpus(corpus, index_dir, recorded)
     skipped: list[str] = []
 
     def skip(message: str) -> None:
@@ -198,11 +345,28 @@ def update_index(
     failed: set[str] = set()
     total = count_articles(corpus) if progress else None
     report = sync_articles(
-        read_corpus(corpus, skip, failed), index_dir, rebuild=rebuild, progress=progress, total=total, keep_files=failed
+        read_corpus(corpus, skip, failed), index_dir, rebuild=rebuild, progress=progress, total=total,
+        keep_files=failed, corpus=corpus,
     )
     report.skipped = skipped
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _refuse_foreign_corpus(corpus: str, index_dir: str, recorded: str | None) -> None:
+    """Raise CorpusMismatch when updating the index from ``corpus`` would remove more than
+    MAX_REMOVED_SHARE of its articles (a quick read of the corpus's ids, no analysis)."""
+    failed: set[str] = set()
+    ids = {a.id for a in read_corpus(corpus, lambda m: None, failed)}
+    known = indexed_hashes(open_index(index_dir))
+    gone = [i for i, (_, file) in known.items() if i not in ids and not _in(file, failed)]
+    if ids and known and len(gone) > MAX_REMOVED_SHARE * len(known):
+        built_from = f"built from {recorded}" if recorded else "built from another corpus"
+        raise CorpusMismatch(
+            f"updating {index_dir} ({built_from}) from {corpus} would remove {len(gone)} of its "
+            f"{len(known)} articles: leave out --corpus to update it from its own corpus, or run "
+            f"`vnsearch index --rebuild --corpus {corpus}` to start over from this one"
+        )
 
 
 def count_articles(corpus: str) -> int:
@@ -229,18 +393,44 @@ def sync_articles(
     progress: Callable[[int, int], None] | None = None,
     total: int | None = None,
     keep_files: set[str] | frozenset = frozenset(),
+    corpus: str | None = None,
 ) -> UpdateReport:
     """Make the index hold exactly ``articles``: the work behind ``update_index``, for callers
-    that read articles from elsewhere (``evaluate`` reads BEIR collections).
+    that read articles from elsewhere (``evaluate`` reads BEIR collections). ``corpus``, when
+    given, is recorded in the index as the one it was built from.
 
     Articles are streamed: each is compared with its indexed hash and written, and none is
     kept, so memory does not grow with the corpus. The first changed articles are held back
-    until there are enough of them to be worth Whoosh's multiprocess writer, whose workers are
+    until there are enough of them to be worth the multiprocess writer, whose workers are
     then forked from a small process.
 
     Indexed articles that are not among ``articles`` are deleted, except those whose corpus
     file is in ``keep_files`` (read after the articles are consumed: files that failed to read).
-    When ``articles`` is empty the index is left untouched."""
+    When ``articles`` is empty the index is left untouched. Any failure (a full disk, a
+    read-only folder, Ctrl-C, a kill) leaves the last committed index as it was."""
+    made_folder = not os.path.exists(index_dir)
+    fresh = not index_exists(index_dir)
+    try:
+        return _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, fresh and not rebuild)
+    except BaseException as e:
+        if fresh:
+            _remove_unfinished(index_dir, made_folder)
+        if isinstance(e, OSError):
+            raise IndexUnavailable(_write_failure(index_dir, e)) from e
+        raise
+
+
+def _write_failure(index_dir: str, e: OSError) -> str:
+    if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        advice = "make the folder writable or give another one with --index"
+    elif e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        advice = "free some disk space and run the command again"
+    else:
+        advice = "fix the cause and run the command again"
+    return f"cannot write the index at {index_dir} ({_describe(e)}); it was left as it was: {advice}"
+
+
+def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, created) -> UpdateReport:
     start = time.perf_counter()
     report = UpdateReport()
     if rebuild:
@@ -249,13 +439,13 @@ def sync_articles(
         try:
             ix = open_index(index_dir)  # keeps the old index readable until the commit
         except IndexUnavailable:  # missing, damaged or another version: start afresh
-            ix = _create_index(index_dir)
+            ix = _create_index(index_dir, corpus)
         known = {}
-    elif index_exists(index_dir):
+    elif not created:
         ix = open_index(index_dir)
         known = indexed_hashes(ix)
     else:
-        ix = _create_index(index_dir)
+        ix = _create_index(index_dir, corpus)
         report.created = True
         known = {}
 
@@ -289,7 +479,7 @@ def sync_articles(
             pending.append((article, old is not None))
             pending_paragraphs += len(article.paragraphs)
             if pending_paragraphs >= PARALLEL_MIN_PARAGRAPHS and _cpus() > 1:
-                # Whoosh's multiprocess writer: analysis and posting sorting in one process per
+                # The multiprocess writer: analysis and posting sorting in one process per
                 # core, each writing its own segment (no final merge). Measured on 600 dantri
                 # articles: 21.5 s in one process, 7.8 s with two.
                 writer = _open_writer(ix, index_dir, parallel=True)
@@ -312,13 +502,41 @@ def sync_articles(
             writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
     except BaseException:
         if writer is not None:
-            writer.cancel()
+            _discard(writer, ix)
         raise
     if writer is not None:
         _check_complete(ix, seen + report.kept)
+        integrity.record(index_dir, ix)
+    if seen and corpus and not _same_path(corpus, recorded_corpus(index_dir)):
+        _write_marker(index_dir, corpus)
     report.removed = len(gone)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _discard(writer, ix) -> None:
+    """Undo a writer that failed (a full disk, Ctrl-C…): end its workers, close its segment,
+    remove the files it wrote while its lock still keeps other writers out, then release the
+    lock (what Whoosh's ``cancel`` does, in an order that leaves no stray file). The last
+    committed index is untouched: its table of contents never named those files."""
+    stop = getattr(writer, "stop_workers", None)
+    if stop is not None:
+        stop()
+    for step in (
+        writer._close_segment,  # may fail as the write did
+        lambda: whoosh_index.clean_files(ix.storage, ix.indexname, ix.latest_generation(), ix._segments()),
+        writer.temp_storage().destroy,
+    ):
+        try:
+            step()
+        except Exception:
+            pass
+    writer.is_closed = True
+    if getattr(writer, "writelock", None) is not None:
+        try:
+            writer.writelock.release()
+        except Exception:
+            pass
 
 
 def _in(file: str, keep_files) -> bool:
@@ -342,7 +560,7 @@ def _open_writer(ix, index_dir: str, parallel: bool):
     codec = W3Codec(blocklimit=CODEC_BLOCK)
     try:
         if parallel:
-            return ix.writer(procs=_cpus(), multisegment=True, limitmb=128, codec=codec)
+            return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)
         return ix.writer(limitmb=256, codec=codec)
     except whoosh_index.LockError:
         raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")
@@ -355,7 +573,11 @@ def ensure_unlocked(index_dir: str) -> None:
         return
     ix = open_index(index_dir)
     lock = ix.storage.lock(f"{ix.indexname}_WRITELOCK")
-    if not lock.acquire(False):
+    try:
+        acquired = lock.acquire(False)
+    except OSError as e:
+        raise IndexUnavailable(_write_failure(index_dir, e)) from e
+    if not acquired:
         raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")
     lock.release()
 

@@ -16,8 +16,8 @@ from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 5  # 3: words lane = readings, no exact positions; 4: title once per article;
-# 5: the article's file is stored, dates are ISO, portal chrome is not indexed
+SCHEMA_VERSION = 6  # 3: words lane = readings, no exact positions; 4: title once per article;
+# 5: the article's file is stored, dates are ISO, portal chrome is not indexed; 6: text keys
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -46,6 +46,7 @@ def build_schema() -> Schema:
         url=STORED,
         topic=STORED,
         hash=STORED,
+        textkey=STORED,  # Article.text_key: the same article under another id or file
         paragraphs=STORED,  # how many
         **{
             # Positions only where phrases are matched: on folded syllables.

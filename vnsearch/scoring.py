@@ -17,7 +17,7 @@ from array import array
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.reading import TermNotFound
+from whoosh.reading import EmptyReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 # BM25 parameters: the usual ones, as in Whoosh's BM25F and Lucene.
@@ -66,7 +66,9 @@ class PostingsCache:
 
     def __init__(self, reader, max_postings: int = 20_000_000):
         self.reader = reader
-        self.leaves = list(reader.leaf_readers())
+        # An index with no segment yet reads as Whoosh's EmptyReader, which has no per-document
+        # data: it holds no leaves here.
+        self.leaves = [(seg, offset) for seg, offset in reader.leaf_readers() if not isinstance(seg, EmptyReader)]
         self.doc_count = reader.doc_count_all()
         self.live = np.ones(self.doc_count, dtype=bool)
         for seg, offset in self.leaves:

@@ -29,7 +29,7 @@ from whoosh.reading import TermNotFound
 from . import query as qs
 from . import text
 from .analysis import READING_SEPARATOR, QueryToken, analyze, compounds
-from .indexer import open_index
+from .indexer import open_index, reading
 from .schema import (
     ARTICLE,
     PARAGRAPH,
@@ -497,8 +497,9 @@ class Searcher:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self._ix = open_index(index_dir)
-        self._searcher = self._ix.searcher()
-        self._cache = PostingsCache(self._searcher.reader())
+        with reading(index_dir):
+            self._searcher = self._ix.searcher()
+            self._cache = PostingsCache(self._searcher.reader())
         self._readings: dict[str, list[tuple[str, int]]] = {}
 
     def close(self) -> None:
@@ -594,13 +595,13 @@ class Searcher:
             mask &= np.isin(codes, allowed)
         return mask
 
-    def article(self, article_id: str) -> dict:
+    def _article(self, article_id: str) -> dict:
         """The stored record of an article: title, date, source, url, topic, paragraphs."""
         ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
         return self._searcher.stored_fields(int(records[0])) if len(records) else {}
 
-    def paragraphs(self, article_id: str) -> list[str]:
+    def _paragraphs(self, article_id: str) -> list[str]:
         """The article's paragraphs, in order (empty for an unknown id)."""
         ids = self._cache.postings("article_id", article_id)[0]
         stored = [self._searcher.stored_fields(int(d)) for d in ids[self._cache.kind_mask(PARAGRAPH)[ids]]]
@@ -623,7 +624,7 @@ class Searcher:
             self._readings[folded_compound] = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
         return self._readings[folded_compound]
 
-    def search(
+    def _search(
         self,
         query: str,
         limit: int = 10,
@@ -691,11 +692,25 @@ class Searcher:
         forms = _highlight_forms(chunks)
         hits = []
         for score, _, stored in rescored[:limit]:
-            hit = _hit(stored, self.article(stored["article_id"]), score, forms)
+            hit = _hit(stored, self._article(stored["article_id"]), score, forms)
             others = groups.get(hit.article_id, [])[1:max(1, passages)]
             hit.also = [_passage(other, other_score, forms) for other_score, _, other in others]
             hits.append(hit)
         return SearchResults(query, total, hits, interpreted_as)
+
+    def search(self, query: str, *args, **kwargs) -> SearchResults:
+        with reading(self.index_dir):
+            return self._search(query, *args, **kwargs)
+
+    def article(self, article_id: str) -> dict:
+        """The stored record of an article: title, date, source, url, topic, paragraphs."""
+        with reading(self.index_dir):
+            return self._article(article_id)
+
+    def paragraphs(self, article_id: str) -> list[str]:
+        """The article's paragraphs, in order (empty for an unknown id)."""
+        with reading(self.index_dir):
+            return self._paragraphs(article_id)
 
 
 def search(
