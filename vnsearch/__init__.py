@@ -13,8 +13,8 @@ __version__ = "0.1.0"
 from .add import AddReport, add_articles
 from .catalog import ArticleView, IndexStats, get_article, index_stats
 from .corpus import Article, read_corpus
-from .errors import CorpusError, IndexUnavailable, QueryError, VnsearchError
-from .indexer import UpdateReport, index_exists, update_index
+from .errors import CorpusError, CorpusMismatch, IndexUnavailable, QueryError, VnsearchError
+from .indexer import UpdateReport, check_index, index_exists, update_index
 from .search import Filters, Hit, Searcher, SearchResults, search
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Article",
     "ArticleView",
     "CorpusError",
+    "CorpusMismatch",
     "Filters",
     "Hit",
     "IndexStats",
@@ -33,6 +34,7 @@ __all__ = [
     "VnsearchError",
     "__version__",
     "add_articles",
+    "check_index",
     "get_article",
     "index_stats",
     "index_exists",
