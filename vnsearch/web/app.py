@@ -46,7 +46,12 @@ LIBRARY_TOPIC = "topic" in inspect.signature(Filters.parse).parameters
 
 
 class BadRequest(Exception):
-    """A parameter that cannot be used: 400 with its message."""
+    """A parameter that cannot be used: 400 with its message (and one in Vietnamese for the
+    page, when there is one)."""
+
+    def __init__(self, message: str, vi: str | None = None):
+        super().__init__(message)
+        self.vi = vi or message
 
 
 class NotFound(Exception):
@@ -85,7 +90,8 @@ def _clean(value: str | None) -> str | None:
 
 def _check_query(q: str) -> str:
     if len(q) > MAX_QUERY_CHARS:
-        raise BadRequest(f"the query is {len(q)} characters long: at most {MAX_QUERY_CHARS}")
+        raise BadRequest(f"the query is {len(q)} characters long: at most {MAX_QUERY_CHARS}",
+                         f"Câu tìm kiếm dài {len(q)} ký tự: tối đa {MAX_QUERY_CHARS}.")
     return q.strip()
 
 
@@ -95,7 +101,17 @@ def _filters(p: Params) -> Filters:
             return Filters.parse(p.since, p.until, p.source, topic=p.topic)
         return Filters.parse(p.since, p.until, p.source)
     except QueryError as e:
-        raise BadRequest(str(e))
+        bad = next((v for v in (p.since, p.until) if v and not _is_date(v)), None)
+        raise BadRequest(str(e), f"Không đọc được ngày “{bad}”: hãy viết 2021, 2021-03, 2021-03-05 hoặc 5/3/2021."
+                         if bad else None)
+
+
+def _is_date(value: str) -> bool:
+    try:
+        Filters.parse(since=value)
+    except QueryError:
+        return False
+    return True
 
 
 def _cached(cache: dict, key, make):
@@ -289,7 +305,7 @@ def create_app(index_dir: str) -> FastAPI:
 
     @app.exception_handler(BadRequest)
     async def _bad_request(request: Request, e: BadRequest):
-        return error_page(request, 400, str(e))
+        return error_page(request, 400, str(e) if is_api(request) else e.vi)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, e: NotFound):
@@ -377,7 +393,7 @@ def create_app(index_dir: str) -> FastAPI:
             try:
                 out = run_search(live, p, (page - 1) * PAGE_SIZE, PAGE_SIZE, True, True)
             except BadRequest as e:
-                context["error"], status = str(e), 400
+                context["error"], status = e.vi, 400
             else:
                 context["out"] = out
                 if out.article_total is not None:
