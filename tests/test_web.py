@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 from urllib.parse import quote
@@ -302,10 +303,22 @@ def test_serve_builds_a_missing_index_and_warns_about_other_hosts(tmp_path, monk
     calls = []
     monkeypatch.setattr("vnsearch.web.serve", lambda index_dir, host, port: calls.append((index_dir, host, port)))
     index_dir = tmp_path / "ix"
-    r = CliRunner().invoke(cli, ["serve", "--corpus", str(SEEDS), "--index", str(index_dir), "--port", "8123"])
+    r = CliRunner().invoke(cli, ["serve", "--corpus", str(SEEDS), "--index", str(index_dir), "--port", "0"])
     assert r.exit_code == 0, r.output
     assert "building it from" in r.stderr and vnsearch.index_exists(str(index_dir))
-    assert calls == [(str(index_dir), "127.0.0.1", 8123)]
+    assert calls == [(str(index_dir), "127.0.0.1", 0)]
     assert "not only on this machine" not in r.stderr
-    r = CliRunner().invoke(cli, ["serve", "--index", str(index_dir), "--host", "0.0.0.0"])
+    r = CliRunner().invoke(cli, ["serve", "--index", str(index_dir), "--host", "0.0.0.0", "--port", "0"])
     assert r.exit_code == 0 and "listening on 0.0.0.0, not only on this machine" in r.stderr
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_2(seed_index, monkeypatch):
+    monkeypatch.setattr("vnsearch.web.serve", lambda *a, **k: pytest.fail("served on a port in use"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(cli, ["serve", "--index", seed_index, "--port", str(port)])
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines() == [
+        f"vnsearch: cannot listen on 127.0.0.1:{port} (Address already in use): give another --port or --host"]

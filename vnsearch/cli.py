@@ -321,8 +321,9 @@ def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
     """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /docs) over the
     index, built from the corpus first when missing. Answers from each update of the index
     (`vnsearch index`, `add`) without a restart."""
-    from .web import LOOPBACK, serve  # only this command loads the web stack
+    from .web import LOOPBACK, check_address, serve  # only this command loads the web stack
 
+    check_address(host, port)
     if not index_exists(index_dir):
         _note(f"no index at {index_dir}; building it from {corpus}")
         _note(_run_update(corpus, index_dir).summary())
