@@ -322,3 +322,16 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_2(seed_index, monkeypatch):
     assert r.exit_code == 2
     assert r.stderr.strip().splitlines() == [
         f"vnsearch: cannot listen on 127.0.0.1:{port} (Address already in use): give another --port or --host"]
+
+
+def test_pages_may_load_only_their_own_script_and_style(client):
+    for path in ("/?q=b%C3%A3o", f"/articles/{HOSTILE_ID}", "/articles/nope"):
+        policy = client.get(path).headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "default-src 'none'" in policy
+
+
+def test_a_server_on_this_machine_answers_only_its_own_names(web_index):
+    with TestClient(create_app(web_index, allowed_hosts=["127.0.0.1", "localhost"])) as c:
+        assert c.get("/api/stats", headers={"host": "127.0.0.1:8000"}).status_code == 200
+        assert c.get("/api/stats", headers={"host": "localhost:8000"}).status_code == 200
+        assert c.get("/api/stats", headers={"host": "rebind.attacker.example"}).status_code == 400

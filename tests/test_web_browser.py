@@ -68,7 +68,18 @@ def _page(browser, dialogs, **options):
     context = browser.new_context(**options)
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     return page
+
+
+def _wait(page, expression: str, timeout: float = 10) -> None:
+    """Poll ``expression`` with page.evaluate (wait_for_function evaluates strings, which the
+    pages' Content-Security-Policy forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.05)
 
 
 def _query(url: str) -> dict:
@@ -104,19 +115,20 @@ def test_with_javascript_no_full_reload_and_history_works(server, browser, dialo
     assert page.locator(".hit").count() == 2
     page.evaluate("window.__stay = 42")  # lost on any full page load
     page.fill("input[name=q]", "sơ tán")  # typed: search as you type
-    page.wait_for_function("document.querySelectorAll('.hit').length === 10")
+    _wait(page, "document.querySelectorAll('.hit').length === 10")
     assert page.evaluate("window.__stay") == 42
     assert _query(page.url) == {"q": "sơ tán"}
     page.click(".facet >> text=Năm 2021")
-    page.wait_for_function("location.search.includes('since=2021')")
+    _wait(page, "location.search.includes('since=2021')")
     page.wait_for_selector(".chosen >> text=Năm 2021")
     assert page.evaluate("window.__stay") == 42
     assert {page.locator("time").nth(i).get_attribute("datetime")[:4] for i in range(page.locator("time").count())} == {"2021"}
     page.go_back()
-    page.wait_for_function("!location.search.includes('since=')")
-    page.wait_for_function("document.querySelectorAll('.chosen').length === 0")
+    _wait(page, "!location.search.includes('since=')")
+    _wait(page, "document.querySelectorAll('.chosen').length === 0")
     assert _query(page.url) == {"q": "sơ tán"}
     assert page.evaluate("window.__stay") == 42
+    assert page.console_errors == []  # the script runs under the pages' Content-Security-Policy
     page.context.close()
 
 

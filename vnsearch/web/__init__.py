@@ -35,7 +35,10 @@ def serve(index_dir: str, host: str = "127.0.0.1", port: int = 8000, log_level: 
     """Serve ``create_app(index_dir)`` with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(index_dir), host=host, port=port, log_level=log_level)
+    # On this machine only, answer only its own names (no DNS rebinding); on another address
+    # the names it is reached by are not known here.
+    hosts = ["127.0.0.1", "localhost", "[::1]", "::1"] if host in LOOPBACK else None
+    uvicorn.run(create_app(index_dir, allowed_hosts=hosts), host=host, port=port, log_level=log_level)
 
 
 __all__ = ["LOOPBACK", "check_address", "create_app", "serve"]

@@ -276,9 +276,21 @@ def _date_choice(since: str | None, until: str | None) -> str | None:
 # --------------------------------------------------------------------------- the app
 
 
-def create_app(index_dir: str) -> FastAPI:
+# The pages load only their own stylesheet and script: even markup that escaped escaping could
+# run nothing (defence in depth; /docs, FastAPI's, is left without it: it loads Swagger UI).
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(index_dir: str, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The application over the index at ``index_dir`` (which must exist: ``vnsearch serve``
-    builds it first when it is missing)."""
+    builds it first when it is missing). ``allowed_hosts``: the Host headers answered (others
+    get 400), so that a web page elsewhere cannot read a server on 127.0.0.1 through a
+    domain name it points there (DNS rebinding); None answers any."""
     live = LiveIndex(index_dir)
     templates = Jinja2Templates(env=_environment())
     app = FastAPI(
@@ -287,6 +299,10 @@ def create_app(index_dir: str) -> FastAPI:
         description="Full-text search of Vietnamese news, with or without diacritics.",
     )
     app.state.live = live
+    if allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def error_json(status: int, message: str) -> JSONResponse:
@@ -300,7 +316,7 @@ def create_app(index_dir: str) -> FastAPI:
             return error_json(status, message)
         return templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message, "state": PageState({})},
-            status_code=status,
+            status_code=status, headers=PAGE_HEADERS,
         )
 
     @app.exception_handler(BadRequest)
@@ -400,7 +416,7 @@ def create_app(index_dir: str) -> FastAPI:
                     context["pages"] = max(1, math.ceil(out.article_total / PAGE_SIZE))
         else:
             context["stats"] = live.run(stats)
-        return templates.TemplateResponse(request, "search.html", context, status_code=status)
+        return templates.TemplateResponse(request, "search.html", context, status_code=status, headers=PAGE_HEADERS)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, q: str = ""):
@@ -411,6 +427,7 @@ def create_app(index_dir: str) -> FastAPI:
         return templates.TemplateResponse(
             request, "article.html",
             {"article": article, "q": q, "state": PageState({"q": q}), "url": safe_url(article.url)},
+            headers=PAGE_HEADERS,
         )
 
     return app
