@@ -86,7 +86,7 @@ def test_api_topic_filter_and_facets(client):
     q = '"sơ tán"'  # the storm reports only
     body = client.get("/api/search", params={"q": q, "by_article": "true", "limit": 100, "facets": "true"}).json()
     facets = body["facets"]
-    assert facets["articles"] == 14
+    assert facets["articles"] == 14 and facets["complete"]
     assert {"topic": "Thời sự", "articles": 9} in facets["topics"]
     assert {"topic": "Thể thao", "articles": 5} in facets["topics"]
     assert {"source": "Tuổi Trẻ", "articles": 7} in facets["sources"]
@@ -335,3 +335,17 @@ def test_a_server_on_this_machine_answers_only_its_own_names(web_index):
         assert c.get("/api/stats", headers={"host": "127.0.0.1:8000"}).status_code == 200
         assert c.get("/api/stats", headers={"host": "localhost:8000"}).status_code == 200
         assert c.get("/api/stats", headers={"host": "rebind.attacker.example"}).status_code == 400
+
+
+def test_facets_of_a_large_result_say_they_count_only_the_best(web_index, monkeypatch):
+    from vnsearch.web import app as app_module
+
+    monkeypatch.setattr(app_module, "FACET_DEPTH", 5)  # "bão" matches 32 paragraphs of 17 articles
+    with TestClient(create_app(web_index)) as c:
+        facets = c.get("/api/search", params={"q": "bão", "facets": "true"}).json()["facets"]
+        assert facets["articles"] == 5 and not facets["complete"]
+        html = c.get("/", params={"q": "bão"}).text
+        assert "Ít nhất <strong>5</strong> bài viết" in html and "Số đếm trong 5 bài liên quan nhất" in html
+    with TestClient(create_app(web_index)) as c:
+        monkeypatch.setattr(app_module, "FACET_DEPTH", 200)
+        assert "<strong>17</strong> bài viết" in c.get("/", params={"q": "bão"}).text

@@ -139,10 +139,10 @@ def run_search(live: LiveIndex, p: Params, offset: int, limit: int, by_article: 
     passages = PASSAGES if by_article else 1
 
     def work(searcher, cache):
-        def ask(n: int, one_per_article: bool, passages: int):
+        def ask(n: int, one_per_article: bool, passages: int, sort: str = p.sort):
             return searcher.search(
                 p.q, limit=n, one_per_article=one_per_article, restore_accents=not p.as_typed,
-                filters=filters, sort=p.sort, passages=passages,
+                filters=filters, sort=sort, passages=passages,
             )
 
         meta: dict[str, dict] = {}
@@ -158,12 +158,14 @@ def run_search(live: LiveIndex, p: Params, offset: int, limit: int, by_article: 
             results.total = len(results.hits)
         facets = article_total = None
         if with_facets:
-            def count():
-                top = ask(FACET_DEPTH, True, 1)
+            def count():  # the best articles whatever the sort: one cache entry for both
+                top = ask(FACET_DEPTH, True, 1, "relevance")
                 ids = [h.article_id for h in top.hits]
                 if post_topic:
                     ids = [i for i in ids if topic_matches(record(i).get("topic"), post_topic)]
-                return facet_counts(searcher, ids), len(top.hits) < FACET_DEPTH
+                # Every matching article is counted only when every matching paragraph was
+                # among those the search grouped (it groups a bounded number of the best).
+                return facet_counts(searcher, ids), top.total <= FACET_DEPTH
 
             key = (p.q, filters, post_topic, p.as_typed)
             facets, complete = _cached(cache, key, count)
@@ -204,10 +206,6 @@ def safe_url(url: str | None) -> str | None:
 def article_href(article_id: str, q: str = "") -> str:
     href = "/articles/" + quote(article_id, safe="")
     return href + ("?" + urlencode({"q": q}) if q else "")
-
-
-MONTHS = ["tháng 1", "tháng 2", "tháng 3", "tháng 4", "tháng 5", "tháng 6", "tháng 7", "tháng 8",
-          "tháng 9", "tháng 10", "tháng 11", "tháng 12"]
 
 
 def month_name(value: str) -> str:
@@ -367,7 +365,8 @@ def create_app(index_dir: str, allowed_hosts: list[str] | None = None) -> FastAP
         if offset:
             body["offset"] = offset
         if out.facets is not None:
-            body["facets"] = out.facets.to_dict()
+            # complete: every matching article counted, not only the best FACET_DEPTH
+            body["facets"] = {**out.facets.to_dict(), "complete": out.article_total is not None}
         return body
 
     @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One article (as `vnsearch show --json`)")
