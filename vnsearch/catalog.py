@@ -49,18 +49,23 @@ class IndexStats:
 def get_article(index_dir: str, article_id: str) -> ArticleView | None:
     """The article with this id as indexed, or None. Raises IndexUnavailable."""
     with Searcher(index_dir) as searcher:
-        record = searcher.article(article_id)
-        if not record:
-            return None
-        return ArticleView(
-            id=article_id,
-            title=record.get("title", ""),
-            paragraphs=searcher.paragraphs(article_id),
-            date=record.get("date"),
-            source=record.get("source"),
-            url=record.get("url"),
-            topic=record.get("topic"),
-        )
+        return article_view(searcher, article_id)
+
+
+def article_view(searcher: Searcher, article_id: str) -> ArticleView | None:
+    """``get_article`` on an index already open (a server keeps one open)."""
+    record = searcher.article(article_id)
+    if not record:
+        return None
+    return ArticleView(
+        id=article_id,
+        title=record.get("title", ""),
+        paragraphs=searcher.paragraphs(article_id),
+        date=record.get("date"),
+        source=record.get("source"),
+        url=record.get("url"),
+        topic=record.get("topic"),
+    )
 
 
 def _distinct_terms(reader, fieldname: str) -> int:

@@ -344,6 +344,28 @@ def eval_command(dataset_dir: str, queries_path: str | None, qrels_path: str | N
         click.echo(f"{key:<{width}}  {value}")
 
 
+@cli.command("serve")
+@CORPUS_OPTION
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; another than this machine's own is reachable by others.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
+    """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /docs) over the
+    index, built from the corpus first when missing. Answers from each update of the index
+    (`vnsearch index`, `add`) without a restart."""
+    from .web import LOOPBACK, check_address, serve  # only this command loads the web stack
+
+    check_address(host, port)
+    if not index_exists(index_dir):
+        _note(f"no index at {index_dir}; building it from {corpus}")
+        _note(_run_update(corpus, index_dir).summary())
+    if host not in LOOPBACK:
+        _note(f"listening on {host}, not only on this machine: anyone who can reach it can search the index")
+    shown = f"[{host}]" if ":" in host else host
+    _note(f"serving {index_dir} on http://{shown}:{port} (Ctrl+C to stop)")
+    serve(index_dir, host=host, port=port)
+
+
 def main() -> None:
     """Console entry point (``vnsearch`` and ``python -m vnsearch``)."""
     cli(prog_name="vnsearch")
