@@ -295,6 +295,10 @@ def create_app(index_dir: str, allowed_hosts: list[str] | None = None) -> FastAP
         title="vnsearch",
         version=__version__,
         description="Full-text search of Vietnamese news, with or without diacritics.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN: blank pages offline
+        # and under the pages' Content-Security-Policy. The description is /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.live = live
     if allowed_hosts is not None:
