@@ -15,7 +15,7 @@ from .catalog import ArticleView, IndexStats, get_article, index_stats
 from .corpus import Article, read_corpus
 from .errors import CorpusError, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, index_exists, update_index
-from .search import Filters, Hit, Searcher, SearchResults, search
+from .search import Filters, Hit, Searcher, SearchResults, Weights, search
 
 __all__ = [
     "AddReport",
@@ -31,6 +31,7 @@ __all__ = [
     "Searcher",
     "UpdateReport",
     "VnsearchError",
+    "Weights",
     "__version__",
     "add_articles",
     "get_article",
