@@ -100,3 +100,12 @@ def test_bm25_term_frequency(tmp_path):
     # k1 0: any tf counts as 1, and b's title then outweighs a's five "bão"
     flips(tmp_path, {"a": "A\nBão, bão bão bão bão, bão bão.", "b": "Bão\nCơn bão lớn."},
           "bão", replace(NO_PROXIMITY, title=0.2), {"k1": 0}, ["a", "b"])
+
+
+def test_full_matches_first_in_short_queries_by_score_in_long_ones(tmp_path):
+    articles = {"a": "A\nGiá bán lẻ xăng hôm nay ổn định ở mọi nơi trên cả nước theo bộ công thương trong suốt tuần này.",
+                "b": "B\nXăng, xăng, xăng, xăng."}
+    bm25_only = replace(NO_PROXIMITY, coverage_power=0, all_words=0)  # b outscores a
+    flips(tmp_path, articles, "giá xăng", bm25_only, {"full_first_max_words": 0}, ["a", "b"])
+    hits = vnsearch.search("giá xăng", str(tmp_path / "ix"), weights=replace(bm25_only, full_first_max_words=0)).hits
+    assert [h.partial for h in hits[:2]] == [True, False]  # still marked

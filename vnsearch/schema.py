@@ -16,9 +16,9 @@ from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 6  # 3: words lane = readings, no exact positions; 4: title once per article;
-# 5: the article's file is stored, dates are ISO, portal chrome is not indexed;
-# 6: punctuation takes no position (phrases match across it), topic indexed for topic:/--topic
+SCHEMA_VERSION = 7  # 3: words lane = readings, no exact positions; 4: title once per article;
+# 5: the article's file is stored, dates are ISO, portal chrome is not indexed; 6: (issue 10);
+# 7: punctuation takes no position (phrases match across it), topic indexed for topic:/--topic
 
 PARAGRAPH = "p"
 ARTICLE = "a"

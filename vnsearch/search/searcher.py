@@ -194,10 +194,17 @@ class Searcher:
         scores = plan.scores
         full, full_paragraphs = self._matches(aq, unit, filters)
         total = int(full.sum())
+        # Full matches first, then the best partial ones; for long queries (questions, headlines)
+        # one order by score, as they seldom match fully (see ``Weights.full_first_max_words``).
+        n_words = sum(len(leaf.tokens) for leaf in leaves)
+        full_first = sort == "date" or n_words <= self.weights.full_first_max_words
         tiers = [np.flatnonzero(full_paragraphs)]
-        if sort == "relevance" and total < limit and leaves:
+        if sort == "relevance" and leaves and (total < limit or not full_first):
             _, relaxed = self._matches(aq, unit, filters, relaxed=True)
             tiers.append(np.flatnonzero(relaxed & ~full_paragraphs & (scores > 0)))
+        if not full_first:
+            tiers = [np.concatenate(tiers)]
+            is_full = full_paragraphs
         depth = max(self.weights.rerank, limit * (4 * max(1, passages) if one_per_article else 1))
         days = self._cache.field_codes("date")[1] if sort == "date" else None
         rescored = []
@@ -210,7 +217,8 @@ class Searcher:
                 candidates = candidates[top]
             for docnum in candidates.tolist():
                 stored = self._searcher.stored_fields(docnum)
-                rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored))
+                partial = tier > 0 if full_first else not is_full[docnum]
+                rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored, partial))
         if days is None:
             rescored.sort(key=lambda item: (item[0], -item[1], item[2]))
         else:
@@ -222,10 +230,10 @@ class Searcher:
             rescored = [group[0] for group in groups.values()]
         forms = highlight_forms(leaves)
         hits = []
-        for tier, score, _, stored in rescored[:limit]:
-            hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial=tier > 0)
+        for _, score, _, stored, partial in rescored[:limit]:
+            hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial)
             others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
-            hit.also = [_passage(other, other_score, forms) for _, other_score, _, other in others]
+            hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
             hits.append(hit)
         return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
                              total_unit=unit, partial=bool(hits) and total == 0)
