@@ -188,23 +188,23 @@ class TextToken:
 @lru_cache(maxsize=4096)
 def text_tokens(passage: str) -> tuple[TextToken, ...]:
     """The one tokenization of stored text for the search side: pyvi's syllables (as the
-    index has them: "1.528" is one word), punctuation left out. Spans refer to ``passage``
-    when normalization kept its length (NFC text, as stored, always does), else to
-    ``text.normalize(passage)``. No CRF: segmentation into words does not change syllables."""
+    index has them: "1.528" is one word), punctuation left out, each in the index's exact
+    (normalized, lowercase) and folded forms. Spans refer to ``passage`` when it is NFC (stored
+    text always is), else to its NFC form. No CRF: segmentation into words does not change
+    syllables, and normalization (tone placement) stays within a syllable."""
     from .segment import syllabize
 
-    norm = text.normalize(passage)
     out = []
-    for token, start, end in syllabize(norm):
+    for token, start, end in syllabize(text.nfc(passage)):
         if _is_word(token):
-            exact = token.lower()
-            out.append(TextToken(start, end, exact, _fold_word(exact)))
+            out.append(TextToken(start, end, *_word_forms(token)))
     return tuple(out)
 
 
 @lru_cache(maxsize=200_000)
-def _fold_word(word: str) -> str:
-    return text.fold(word)
+def _word_forms(word: str) -> tuple[str, str]:
+    exact = text.normalize(word).lower()
+    return exact, text.fold(exact)
 
 
 def find_sequence(forms: list[str], wanted: list[str]) -> bool:

@@ -76,8 +76,7 @@ def make_snippet(
     paragraph: str, exact: set[str], folded: set[str], loose: set[str] = frozenset()
 ) -> tuple[str, str, list[tuple[int, int]]]:
     """(marked snippet, plain snippet, spans in the plain snippet) around the matched words."""
-    if len(text.normalize(paragraph)) != len(paragraph):  # spans are on the normalized text
-        paragraph = text.normalize(paragraph)
+    paragraph = text.nfc(paragraph)  # spans are on the NFC text (stored text is NFC already)
     spans = matched_spans(paragraph, exact, folded, loose)
     lo, hi = _window(paragraph, spans)
     prefix = "…" if lo > 0 else ""

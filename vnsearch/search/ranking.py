@@ -167,33 +167,43 @@ class Plan:
             else:
                 factor = (coverage / total_idf) ** w.coverage_power
             self.scores *= factor + w.all_words * every
+        self._proximity_terms()
+
+    def _proximity_terms(self) -> None:
+        """The query's adjacent pairs and triples with the bonus each earns, once per query."""
+        w, idf_of = self.w, self.idf.get
+        self.folded_pairs, self.exact_pairs, self.triples = [], [], []
+        for leaf in self.leaves:
+            for a, b in _pairs(leaf, exact=False):
+                self.folded_pairs.append(((a, b), w.adjacent * (idf_of(a, 0.0) + idf_of(b, 0.0)) / 2))
+            toks = leaf.tokens
+            for x, y, z in zip(toks, toks[1:], toks[2:]):
+                if z.pos == y.pos + 1 == x.pos + 2:
+                    bonus = w.trigram * sum(idf_of(t.folded, 0.0) for t in (x, y, z)) / 3
+                    self.triples.append(((x.folded, y.folded, z.folded), bonus))
+            if leaf.accented:
+                for pair, (fa, fb) in zip(_pairs(leaf, True), _pairs(leaf, False)):
+                    self.exact_pairs.append((pair, w.adjacent_exact * (idf_of(fa, 0.0) + idf_of(fb, 0.0)) / 2))
+        self.folded_pairs = [p for p in self.folded_pairs if p[1]]
+        self.exact_pairs = [p for p in self.exact_pairs if p[1]]
+        self.triples = [p for p in self.triples if p[1]]
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs (and triples) found adjacent in the
         paragraph, punctuation between them ignored as in phrases."""
-        w = self.w
+        if not (self.folded_pairs or self.exact_pairs or self.triples):
+            return 0.0
         words = text_tokens(paragraph)
-        folded_seq = [t.folded for t in words]
-        folded_pairs = set(zip(folded_seq, folded_seq[1:]))
-        exact_pairs = None
-        folded_triples = None
+        folded = [t.folded for t in words]
         bonus = 0.0
-        for leaf in self.leaves:
-            for a, b in _pairs(leaf, exact=False):
-                if (a, b) in folded_pairs:
-                    bonus += w.adjacent * (self.idf.get(a, 0.0) + self.idf.get(b, 0.0)) / 2
-            if w.trigram:
-                if folded_triples is None:
-                    folded_triples = set(zip(folded_seq, folded_seq[1:], folded_seq[2:]))
-                toks = leaf.tokens
-                for x, y, z in zip(toks, toks[1:], toks[2:]):
-                    if z.pos == y.pos + 1 == x.pos + 2 and (x.folded, y.folded, z.folded) in folded_triples:
-                        bonus += w.trigram * sum(self.idf.get(t.folded, 0.0) for t in (x, y, z)) / 3
-            if leaf.accented:
-                if exact_pairs is None:
-                    exact_seq = [t.exact for t in words]
-                    exact_pairs = set(zip(exact_seq, exact_seq[1:]))
-                for (a, b), (fa, fb) in zip(_pairs(leaf, True), _pairs(leaf, False)):
-                    if (a, b) in exact_pairs:
-                        bonus += w.adjacent_exact * (self.idf.get(fa, 0.0) + self.idf.get(fb, 0.0)) / 2
+        if self.folded_pairs:
+            present = set(zip(folded, folded[1:]))
+            bonus += sum(v for pair, v in self.folded_pairs if pair in present)
+        if self.triples:
+            present = set(zip(folded, folded[1:], folded[2:]))
+            bonus += sum(v for triple, v in self.triples if triple in present)
+        if self.exact_pairs:
+            exact = [t.exact for t in words]
+            present = set(zip(exact, exact[1:]))
+            bonus += sum(v for pair, v in self.exact_pairs if pair in present)
         return bonus
