@@ -2,11 +2,14 @@
 names, totals, date order. Small news fixtures modelled on the dantri cases of the issue."""
 
 import json
+import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vnsearch
-from vnsearch import Filters
+from vnsearch import Filters, text
 from vnsearch.analysis import analyze_query
 from vnsearch.query import parse
 from vnsearch.search.ranking import Plan
@@ -137,3 +140,29 @@ def test_numbers_are_one_word_for_phrases_proximity_and_highlighting(seed_index)
         plan = Plan(analyze_query(parse("1.528 VBQPPL")).ranked_leaves(), s._cache)
         assert plan.proximity(hit.text) > 0
     assert vnsearch.search('"1.528 VBQPPL"', seed_index).total == 1
+
+
+VOCABULARY = ["giá", "xăng", "bão", "bảo", "bao", "gia", "xang", "dầu", "học", "phí", "hoc", "tàng", "cơn",
+              "Bảo", "GIÁ", "đời", "doi", "tăng", "tang", "mới"]
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+def _holds(paragraph: str, words: list[str]) -> bool:
+    """Brute force, independent of the index: the paragraph's words hold the query's, in their
+    spelling when the query was typed with a diacritic ("giá doi" needs "doi"), else folded."""
+    have = set(_WORD.findall(text.normalize(paragraph).lower()))
+    wanted = {text.normalize(w).lower() for w in words}
+    if text.has_diacritics(" ".join(words)):
+        return wanted <= have
+    return {text.fold(w) for w in wanted} <= {text.fold(w) for w in have}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=3))
+def test_total_and_date_order_agree_with_brute_force(news, words):
+    q = " ".join(words)
+    paragraphs = [p for r in NEWS for p in r["body"].split("\n")]
+    expected = sum(_holds(p, words) for p in paragraphs)
+    results = vnsearch.search(q, news, sort="date", limit=50)
+    assert results.total == expected == len(results.hits)
+    assert all(_holds(h.text, words) for h in results.hits)
