@@ -166,3 +166,18 @@ def test_total_and_date_order_agree_with_brute_force(news, words):
     results = vnsearch.search(q, news, sort="date", limit=50)
     assert results.total == expected == len(results.hits)
     assert all(_holds(h.text, words) for h in results.hits)
+
+
+def test_by_article_date_order_is_not_crowded_out_by_long_articles(tmp_path):
+    # every paragraph of a matching article is part of the match; the 40 that do not hold
+    # "bão" must not fill the candidates and leave 3 articles where 12 match
+    records = [{"id": f"a{i:02}", "title": f"Tin {i}", "date": f"2021-01-{i + 1:02}",
+                "body": "\n".join(["Cơn bão số 9."] + [f"Đoạn khác số {j} về thời tiết." for j in range(40)])}
+               for i in range(12)]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    vnsearch.update_index(str(tmp_path / "c"), str(tmp_path / "ix"))
+    results = vnsearch.search("bão", str(tmp_path / "ix"), one_per_article=True, sort="date", limit=10)
+    assert results.total == 12
+    assert [h.article_id for h in results.hits] == [f"a{i:02}" for i in range(11, 1, -1)]
+    assert all(h.paragraph == 1 for h in results.hits)

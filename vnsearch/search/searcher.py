@@ -158,6 +158,18 @@ class Searcher:
             ids.setdefault(self._searcher.stored_fields(d)["article_id"], None)
         return list(ids)
 
+    def _best_of_each_article(self, docs: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
+        """The ``keep`` best-scored of ``docs`` in each article: a matching article's other
+        paragraphs (which may not score at all) never crowd other articles out of the depth."""
+        if len(docs) <= keep:
+            return docs
+        slots = self._cache.article_slots()[0][docs]
+        order = np.lexsort((docs, -scores[docs], slots))
+        docs, slots = docs[order], slots[order]
+        starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
+        rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+        return docs[rank < keep]
+
     @staticmethod
     def _check_sort(sort: str) -> None:
         if sort not in SORTS:
@@ -209,6 +221,8 @@ class Searcher:
         days = self._cache.field_codes("date")[1] if sort == "date" else None
         rescored = []
         for tier, candidates in enumerate(tiers):
+            if one_per_article:
+                candidates = self._best_of_each_article(candidates, scores, max(1, passages) + 2)
             if len(candidates) > depth:
                 if days is None:
                     top = np.argpartition(-scores[candidates], depth - 1)[:depth]
