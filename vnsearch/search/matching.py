@@ -21,10 +21,10 @@ import numpy as np
 from whoosh import query as wq
 
 from .. import text
-from ..analysis import AllNode, AnyNode, Leaf, NotNode, QNode, find_sequence, text_tokens
+from ..analysis import AllNode, Leaf, NotNode, QNode, find_sequence, text_tokens
 from ..dates import date_bounds
 from ..errors import QueryError
-from ..schema import ARTICLE, CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
+from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
 
 PARAGRAPHS = "paragraphs"
 ARTICLES = "articles"
@@ -174,11 +174,11 @@ class Matcher:
         # articles: the title and the paragraphs together
         if leaf.is_phrase:  # one phrase in one place
             return self.to_articles(self._phrase_docs(leaf, title=False)) | self.to_articles(records)
-        exact_field, folded_field = (CONTENT_EXACT, TITLE_EXACT) if leaf.exact else (CONTENT_FOLDED, TITLE_FOLDED)
+        content_field, title_field = (CONTENT_EXACT, TITLE_EXACT) if leaf.exact else (CONTENT_FOLDED, TITLE_FOLDED)
         mask = self.articles().copy()
         for term in dict.fromkeys(leaf.match_forms()):
-            holds = self.to_articles(cache.postings(exact_field, term)[0])
-            holds |= self.to_articles(cache.postings(folded_field, term)[0])
+            holds = self.to_articles(cache.postings(content_field, term)[0])
+            holds |= self.to_articles(cache.postings(title_field, term)[0])
             mask &= holds
         return mask
 
