@@ -15,9 +15,10 @@ QUERIES = [
     "gia xang", "hoc phi", "tai nan giao thong", "bao", "xuat khau", "Hà Nội", "covid",
     "vaccine Covid", "thủ tướng", "ha noi",
 ]
-# An independent tokenization (the brute force does not use the index's): letters and digits
-# apart, as pyvi has them ("14,4ha" holds the word "ha", hectares)
-_WORD = re.compile(r"[^\W\d_]+|\d+")
+# An independent tokenization (the brute force does not use the index's code), written to
+# agree with pyvi's on what a word is: a number with separators first ("14,4ha" holds the
+# word "ha", hectares), else a run of word characters ("Covid19" is one word)
+_WORD = re.compile(r"\d+(?:[.,_]\d+)+|\w+")
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +48,12 @@ def test_date_order_and_total_hold_every_word(dantri, q):
     dates = [h.date for h in results.hits]
     assert dates == sorted(dates, reverse=True)
     assert results.total == sum(holds(p, q) for p in paragraphs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q, by_article", [('"Từ Sơn Bắc Ninh"', False), ('"khẳng khiu hoặc"', False),
+                                           ('"chợ củi vụn có"', True), ('title:"chợ củi"', False)])
+def test_phrases_across_punctuation_in_real_news(dantri, q, by_article):
+    # the article writes "Từ Sơn (Bắc Ninh)", "khẳng khiu, hoặc" and ĐỘC LẠ CHỢ "CỦI VỤN" CÓ GIÁ
+    index_dir, _ = dantri
+    assert vnsearch.search(q, index_dir, one_per_article=by_article).total >= 1
