@@ -221,7 +221,7 @@ class Searcher:
         days = self._cache.field_codes("date")[1] if sort == "date" else None
         rescored = []
         for tier, candidates in enumerate(tiers):
-            if one_per_article:
+            if one_per_article and days is not None:  # by date, a long article's paragraphs would fill the depth
                 candidates = self._best_of_each_article(candidates, scores, max(1, passages) + 2)
             if len(candidates) > depth:
                 if days is None:
