@@ -1,6 +1,6 @@
 import unicodedata
 
-from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds
+from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds, text_tokens
 
 
 def texts(analyzer, value):
@@ -26,9 +26,20 @@ def test_tone_styles_and_nfd_give_the_same_tokens():
     assert texts(EXACT, "Ủy viên") == texts(EXACT, "Uỷ viên")
 
 
-def test_punctuation_leaves_a_position_gap():
-    # Whoosh reuses one Token object: read attributes while iterating
-    assert [t.pos for t in EXACT("hộ, tịch", positions=True)] == [0, 2]
+def test_punctuation_takes_no_position():
+    # Whoosh reuses one Token object: read attributes while iterating. "Từ Sơn (Bắc Ninh)"
+    # must hold the phrase "Từ Sơn Bắc Ninh", as in Lucene, Elasticsearch and FTS5 (issue 11)
+    assert [t.pos for t in EXACT("hộ, tịch", positions=True)] == [0, 1]
+    assert [t.pos for t in EXACT('Từ Sơn (Bắc Ninh) "củi vụn"', positions=True)] == [0, 1, 2, 3, 4, 5]
+
+
+def test_text_tokens_are_the_index_words_with_spans():
+    # "1.528" is one word for pyvi and so for the index: highlighting and proximity agree
+    s = "Rà soát 1.528 VBQPPL, (hoà giải)."
+    words = text_tokens(s)
+    assert [s[w.start:w.end] for w in words] == ["Rà", "soát", "1.528", "VBQPPL", "hoà", "giải"]
+    assert [w.exact for w in words] == [t.text for t in EXACT(s)]
+    assert [w.folded for w in words] == [t.text for t in FOLDED(s)]
 
 
 def test_character_offsets_point_into_the_nfc_text():

@@ -94,8 +94,10 @@ def test_version():
 
 
 def test_unaccented_query_says_how_it_was_read(seed_index):
+    # a message: on stderr, in the language of every other message (issue 11)
     r = run("query", "ho tich", "--index", seed_index)
-    assert r.exit_code == 0 and r.stdout.startswith("Kết quả cho: hộ tịch\n")
+    assert r.exit_code == 0 and r.stdout.startswith("1. ") and "vnsearch: read as: hộ tịch\n" in r.stderr
+    assert "read as" not in run("query", "hộ tịch", "--index", seed_index).stderr
     d = json.loads(run("query", "ho tich", "--index", seed_index, "--json").stdout)
     assert d["interpreted_as"] == "hộ tịch"
     assert "interpreted_as" not in json.loads(run("query", "hộ tịch", "--index", seed_index, "--json").stdout)
@@ -106,3 +108,37 @@ def test_a_leading_exclusion_is_query_text_not_an_option(seed_index):
     assert r.exit_code == 0, r.output
     assert not any("Hồ" in h["text"] for h in json.loads(r.stdout)["results"])
     assert run("query", "hộ", "tịch", "--index", seed_index).exit_code == 0  # unquoted words
+
+
+def test_usage_errors_exit_2_with_one_line(seed_index):
+    # issue 11: these exited 1 ("nothing found")
+    for args in (["--since", "2021", "--until", "2020", "--", "hộ tịch"], ["--", ""], ["--", "-hồ"],
+                 ["--", "OR"], ["--count", "--ids", "--", "hộ tịch"]):
+        r = run("query", "--index", seed_index, *args)
+        assert r.exit_code == 2, (args, r.output)
+        assert r.stderr.count("\n") == 1 and r.stderr.startswith("vnsearch: ")
+
+
+def test_count_and_ids_print_only_matches(seed_index):
+    r = run("query", "hộ tịch", "--index", seed_index, "--count")
+    d = json.loads(run("query", "hộ tịch", "--index", seed_index, "--json", "--limit", "50").stdout)
+    full = [h for h in d["results"] if not h["partial"]]
+    assert r.exit_code == 0 and r.stdout == f"{d['total']}\n" and d["total"] == len(full)
+    assert all("hộ" in h["text"].lower() and "tịch" in h["text"].lower() for h in full)
+    r = run("query", "hộ tịch", "--index", seed_index, "--ids")
+    assert r.stdout.splitlines() == list(dict.fromkeys(h["article_id"] for h in full))
+    r = run("query", "xyzzy", "--index", seed_index, "--count")
+    assert (r.exit_code, r.stdout) == (1, "0\n")
+    by_article = run("query", "hộ tịch", "--index", seed_index, "--count", "--by-article")
+    assert by_article.stdout == "2\n"
+
+
+def test_partial_results_are_said_on_stderr_and_in_json(seed_index):
+    # no paragraph of the seeds holds both "hộ tịch" and "xyzzy"
+    r = run("query", "hộ tịch xyzzy", "--index", seed_index, "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["partial"] is True and d["total"] == 0 and d["results"]
+    assert all(h["partial"] for h in d["results"])
+    assert "partial" in r.stderr
+    r = run("query", "hộ tịch xyzzy", "--index", seed_index, "--sort", "date")
+    assert r.exit_code == 1  # date order shows matches only

@@ -26,12 +26,31 @@ def test_hyphen_inside_a_word_is_not_an_exclusion():
         ('"hộ tịch', "hộ tịch"),  # unbalanced quote
         ("(hộ tịch", "hộ tịch"),  # unbalanced parenthesis
         ("hộ tịch)", "hộ tịch"),
-        ("OR", "OR"),  # lone operator
-        ("hộ OR", "hộ OR"),
+        ("OR", ""),  # a lone operator is left out: nothing to find (the search says so)
+        ("hộ OR", "hộ"),
+        ("hộ AND", "hộ"),
+        ("NOT", ""),
+        ("title:", ""),
         ("-", "-"),
-        ("-bão", "-bão"),  # only an exclusion: nothing to rank, read as words
         ('""', ""),
     ],
 )
 def test_malformed_syntax_is_read_as_plain_words(text, words):
     assert parse(text) == Words(words)
+
+
+def test_and_not_plus_and_name_fields():
+    # issue 11: "xăng NOT dầu" read NOT as a word; AND and +word did not exist
+    assert parse("xăng NOT dầu") == AllOf((Words("xăng"), Not(Words("dầu"))))
+    assert parse("giá AND xăng") == Words("giá xăng")
+    assert parse("+giá xăng") == Words("giá xăng")
+    assert parse("(a OR b) AND c") == AllOf((AnyOf((Words("a"), Words("b"))), Words("c")))
+    assert parse('source:"dân trí" bão') == AllOf((Phrase("dân trí", "source"), Words("bão")))
+    assert parse("topic:thể-thao") == Words("thể-thao", "topic")
+    assert parse("and or not") == Words("and or not")  # lower case: words
+
+
+def test_only_exclusions_parse_as_exclusions():
+    # "-covid" used to be read as the word covid and returned 3,676 covid paragraphs
+    assert parse("-covid") == Not(Words("covid"))
+    assert parse("-covid NOT bão") == AllOf((Not(Words("covid")), Not(Words("bão"))))

@@ -72,14 +72,20 @@ def test_phrase_exclusion_or_and_title(seed_index):
 
 
 def test_malformed_queries_still_answer(seed_index):
-    for q in ['"hộ tịch', "(hộ tịch", "OR", "hộ OR", "-", "title:"]:
+    for q in ['"hộ tịch', "(hộ tịch", "hộ OR", "hộ AND"]:
         vnsearch.search(q, seed_index)  # no exception
     assert hits(seed_index, '"hộ tịch')
 
 
-def test_nothing_found_and_lone_exclusion(seed_index):
+@pytest.mark.parametrize("q", ["", "   ", "OR", "-", "title:", "AND NOT", "-covid", "-hồ -bão", "NOT hồ", ",;"])
+def test_a_query_with_nothing_to_find_is_a_query_error(seed_index, q):
+    # issue 11: "-covid" returned 3,676 covid paragraphs; an empty query said "nothing found"
+    with pytest.raises(vnsearch.QueryError, match="nothing to find"):
+        vnsearch.search(q, seed_index)
+
+
+def test_nothing_found(seed_index):
     assert vnsearch.search("xyzzy", seed_index).hits == []
-    assert vnsearch.search("", seed_index).total == 0
 
 
 def test_snippet_marks_accented_text_for_unaccented_query(seed_index):
@@ -99,18 +105,19 @@ def test_snippet_window_and_exact_preference():
 
 def test_json_shape(seed_index):
     d = vnsearch.search("hộ tịch", seed_index, limit=2).to_dict()
-    assert set(d) == {"query", "total", "results"}
-    assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source", "url"}
+    assert set(d) == {"query", "total", "total_unit", "partial", "results"}
+    assert (d["total_unit"], d["partial"]) == ("paragraphs", False)
+    assert set(d["results"][0]) == {"article_id", "title", "paragraph", "text", "snippet", "score", "date", "source",
+                                    "url", "partial"}
     assert d["total"] >= len(d["results"]) == 2
 
 
 @pytest.mark.parametrize("q", ['"hộ tịch"', '"ho tich"', '"1.528 VBQPPL"', '"tư pháp" -"hộ tịch"', 'title:"hội nghị"', '"Bộ Tư pháp"'])
 def test_phrase_check_on_text_agrees_with_whoosh_positions(seed_index, monkeypatch, q):
-    import sys
+    from vnsearch.search import matching
 
-    search_module = sys.modules["vnsearch.search"]
     on_text = hits(seed_index, q, limit=100)
-    monkeypatch.setattr(search_module, "PHRASE_VERIFY_MAX", 0)  # always Whoosh's positions
+    monkeypatch.setattr(matching, "PHRASE_VERIFY_MAX", 0)  # always Whoosh's positions
     assert hits(seed_index, q, limit=100) == on_text and on_text
 
 
@@ -188,9 +195,7 @@ def test_unknown_sort_is_a_query_error(dated_index):
         vnsearch.search("hộ tịch", dated_index, sort="newest")
 
 
-def test_a_paragraph_counts_the_query_words_its_article_holds_elsewhere(tmp_path, monkeypatch):
-    import sys
-
+def test_a_paragraph_counts_the_query_words_its_article_holds_elsewhere(tmp_path):
     corpus = write_articles(tmp_path / "c", {
         "a-other": "Điều 2\nTiền lương được trả đủ.\nCông việc khác.",  # indexed first: wins ties
         "b-overtime": "Điều 1\nThời giờ làm thêm được tính theo quy định.\nTiền lương được trả đủ.",
@@ -198,11 +203,11 @@ def test_a_paragraph_counts_the_query_words_its_article_holds_elsewhere(tmp_path
     index_dir = str(tmp_path / "ix")
     vnsearch.update_index(str(corpus), index_dir)
 
-    def same_text_order():
-        hits = vnsearch.search("tiền lương làm thêm", index_dir).hits
+    def same_text_order(weights=vnsearch.Weights()):
+        hits = vnsearch.search("tiền lương làm thêm", index_dir, weights=weights).hits
         return [h.article_id for h in hits if h.text == "Tiền lương được trả đủ."]
 
     # the same paragraph in both articles; the one about overtime holds "làm thêm" elsewhere
     assert same_text_order() == ["b-overtime", "a-other"]
-    monkeypatch.setattr(sys.modules["vnsearch.search"], "ARTICLE_COVERAGE", False)
-    assert same_text_order() == ["a-other", "b-overtime"]  # without it: a tie
+    # without it: a tie
+    assert same_text_order(vnsearch.Weights(article_coverage=False)) == ["a-other", "b-overtime"]

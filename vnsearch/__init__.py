@@ -15,7 +15,7 @@ from .catalog import ArticleView, IndexStats, get_article, index_stats
 from .corpus import Article, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, check_index, index_exists, update_index
-from .search import Filters, Hit, Searcher, SearchResults, search
+from .search import Filters, Hit, Searcher, SearchResults, Weights, search
 
 __all__ = [
     "AddReport",
@@ -32,6 +32,7 @@ __all__ = [
     "Searcher",
     "UpdateReport",
     "VnsearchError",
+    "Weights",
     "__version__",
     "add_articles",
     "check_index",

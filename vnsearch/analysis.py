@@ -8,8 +8,17 @@
                                                   as the word, looked up by prefix to restore accents)
 
 Segmentation runs before lowercasing, as pyvi needs the capitals ("châu Âu"). Every token
-carries the position of its pyvi token, punctuation included, so that a phrase never matches
-across a comma. ``analyze`` gives the same chain as plain records for the query builder.
+carries its position among the text's words, punctuation not counted: a phrase matches across
+a comma, a bracket or a quote ("Từ Sơn (Bắc Ninh)" holds "Từ Sơn Bắc Ninh"), as in Lucene,
+Elasticsearch and FTS5.
+
+For the search side this module also makes, alone:
+- ``analyze``: the chain as plain records (``QueryToken``) for any query text;
+- ``analyze_query``: a parsed query tree with every leaf analysed once (``Leaf``): its exact,
+  folded and compound forms, and whether it is matched in its exact spelling;
+- ``text_tokens``: the one tokenization of a stored paragraph or title (character spans and
+  forms, positions as the index counts them) that phrase checks, proximity and highlighting
+  share.
 """
 
 from __future__ import annotations
@@ -56,9 +65,15 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, piece in enumerate(_pieces(value)):
+        pos = -1
+        gap = False
+        for piece in _pieces(value):
             if not _is_word(piece.text):
+                gap = pos >= 0  # punctuation takes no position: phrases match across it
                 continue
+            pos += 1
+            t.gap = gap  # punctuation before it (accent restoration does not look across)
+            gap = False
             t.text = piece.text
             t.joined = piece.joined
             t.boost = 1.0
@@ -140,12 +155,13 @@ class QueryToken:
     folded: str  # diacritics removed
     pos: int
     joined: bool  # pyvi joined it to the previous syllable
+    gap: bool = False  # punctuation between it and the previous syllable
 
 
 def analyze(value: str) -> list[QueryToken]:
     """The analysis chain as plain records: what the lanes of the index hold for ``value``."""
     return [
-        QueryToken(t.text, text.fold(t.text), t.pos, t.joined)
+        QueryToken(t.text, text.fold(t.text), t.pos, t.joined, t.gap)
         for t in EXACT(value, positions=True)
     ]
 
@@ -153,3 +169,184 @@ def analyze(value: str) -> list[QueryToken]:
 def compounds(tokens: list[QueryToken]) -> list[str]:
     """pyvi's multi-syllable words among analyzed tokens, as the WORDS lane spells them."""
     return [w for w, _ in group_words([(t.exact, t.pos, t.joined) for t in tokens])]
+
+
+# --------------------------------------------------------------------------- the search side
+
+
+@dataclass(frozen=True, slots=True)
+class TextToken:
+    """A word of a stored paragraph or title: its character span and its forms. Its position
+    is its index in ``text_tokens``, as the index counts positions."""
+
+    start: int
+    end: int
+    exact: str
+    folded: str
+
+
+@lru_cache(maxsize=4096)
+def text_tokens(passage: str) -> tuple[TextToken, ...]:
+    """The one tokenization of stored text for the search side: pyvi's syllables (as the
+    index has them: "1.528" is one word), punctuation left out, each in the index's exact
+    (normalized, lowercase) and folded forms. Spans refer to ``passage`` when it is NFC (stored
+    text always is), else to its NFC form. No CRF: segmentation into words does not change
+    syllables, and normalization (tone placement) stays within a syllable."""
+    from .segment import syllabize
+
+    out = []
+    for token, start, end in syllabize(text.nfc(passage)):
+        if _is_word(token):
+            out.append(TextToken(start, end, *_word_forms(token)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _word_forms(word: str) -> tuple[str, str]:
+    exact = text.normalize(word).lower()
+    return exact, text.fold(exact)
+
+
+def find_sequence(forms: list[str], wanted: list[str]) -> bool:
+    """True when ``wanted`` occurs in ``forms`` as a contiguous run (a phrase)."""
+    n = len(wanted)
+    if not n:
+        return False
+    first = wanted[0]
+    return any(forms[i:i + n] == wanted for i, f in enumerate(forms) if f == first)
+
+
+TEXT_FIELDS = (None, "title")  # leaves that are words to find; "source:"/"topic:" name metadata
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One leaf of a query, analysed once: a run of plain words or a quoted phrase, in the
+    paragraph text (``field`` None), the title, or a metadata name (source, topic).
+
+    ``exact``: the leaf is matched in its typed spelling (it was typed with at least one
+    diacritic: "giá xăng" needs giá and xăng, either tone-mark style, any case); otherwise in
+    any reading ("gia xang"). Decided here and nowhere else."""
+
+    text: str
+    tokens: tuple[QueryToken, ...]
+    field: str | None = None
+    phrase: bool = False
+    restored: bool = False  # diacritics put back by ``restore``: ranked so, matched in any reading
+
+    @property
+    def exact(self) -> bool:
+        return not self.restored and any(t.exact != t.folded for t in self.tokens)
+
+    @property
+    def accented(self) -> bool:
+        """Has accented forms to rank in the exact lanes (typed or restored)."""
+        return any(t.exact != t.folded for t in self.tokens)
+
+    @property
+    def is_text(self) -> bool:
+        return self.field in TEXT_FIELDS
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.phrase and len(self.tokens) > 1
+
+    def match_forms(self) -> list[str]:
+        """The terms a match must hold: exact syllables when typed with diacritics, else
+        folded; in order, repeats kept (a phrase)."""
+        return [t.exact if self.exact else t.folded for t in self.tokens]
+
+    def exact_forms(self) -> list[str]:
+        """Syllables for the accent-exact ranking lanes: all when typed with diacritics, only
+        the accented ones when restored."""
+        return list(dict.fromkeys(t.exact for t in self.tokens if not self.restored or t.exact != t.folded))
+
+    def compounds(self) -> list[str]:
+        return list(dict.fromkeys(compounds(list(self.tokens))))
+
+
+@dataclass(frozen=True)
+class NotNode:
+    node: "QNode"
+
+
+@dataclass(frozen=True)
+class AnyNode:
+    nodes: tuple["QNode", ...]
+
+
+@dataclass(frozen=True)
+class AllNode:
+    nodes: tuple["QNode", ...]
+
+
+QNode = Leaf | NotNode | AnyNode | AllNode
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    """A query as the search side uses it: the text shown back, the tree with analysed
+    leaves (None: nothing left after analysis), and the reading restored from an unaccented
+    query, if any (``restored`` leaves rank; the typed ones still decide what matches)."""
+
+    text: str
+    tree: QNode | None
+    restored: tuple[Leaf, ...] = ()
+
+    def leaves(self, positive: bool = True) -> list[Leaf]:
+        """The leaves outside (positive) or inside (not positive) an exclusion, in order."""
+        out: list[Leaf] = []
+
+        def walk(node, negated):
+            if isinstance(node, Leaf):
+                if negated != positive:
+                    out.append(node)
+            elif isinstance(node, NotNode):
+                walk(node.node, not negated)
+            elif node is not None:
+                for n in node.nodes:
+                    walk(n, negated)
+
+        walk(self.tree, False)
+        return out
+
+    def ranked_leaves(self) -> list[Leaf]:
+        """The runs of words that score: the restored reading, or the positive text leaves."""
+        return list(self.restored) or [leaf for leaf in self.leaves() if leaf.is_text]
+
+    @property
+    def findable(self) -> bool:
+        """Has something to find: a positive leaf (words, a phrase, or a source/topic name)."""
+        return bool(self.leaves())
+
+    @property
+    def plain(self) -> bool:
+        """Plain words only: no operators, phrases or fields (accent restoration applies)."""
+        return isinstance(self.tree, Leaf) and self.tree.field is None and not self.tree.phrase
+
+
+def analyze_query(node, shown: str = "") -> AnalysedQuery:
+    """Analyse every leaf of a parsed query tree (``query.parse``) once. Leaves whose text
+    holds no word (a lone comma) drop out; so do operators left with nothing."""
+    from . import query as qs
+
+    def build(n):
+        if isinstance(n, (qs.Words, qs.Phrase)):
+            field = n.field
+            if field not in TEXT_FIELDS:  # a name, matched as a whole: no analysis
+                return Leaf(n.text, (), field, isinstance(n, qs.Phrase)) if n.text.strip() else None
+            tokens = tuple(analyze(n.text))
+            return Leaf(n.text, tokens, field, isinstance(n, qs.Phrase)) if tokens else None
+        if isinstance(n, qs.Not):
+            inner = build(n.node)
+            return NotNode(inner) if inner is not None else None
+        if isinstance(n, (qs.AnyOf, qs.AllOf)):
+            nodes = tuple(b for b in (build(c) for c in n.nodes) if b is not None)
+            if not nodes:
+                return None
+            if len(nodes) == 1:
+                return nodes[0]
+            return AnyNode(nodes) if isinstance(n, qs.AnyOf) else AllNode(nodes)
+        return None
+
+    return AnalysedQuery(shown, build(node))

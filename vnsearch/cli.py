@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .errors import VnsearchError
 from .indexer import index_exists, resolve_corpus, update_index
-from .search import SORTS, Filters, search
+from .search import SORTS, Filters, Searcher
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -207,10 +207,13 @@ def _print_hit(number: int, hit, color: bool, by_article: bool) -> None:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="How many results.")
 @click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (2021, 2021-03, 2021-03-05, 5/3/2021).")
 @click.option("--until", metavar="DATE", help="Only articles dated on or before DATE (--until 2021: to its end).")
-@click.option("--source", metavar="NAME", help="Only articles whose source contains NAME (dantri, \"tuoi tre\").")
+@click.option("--source", metavar="NAME", help="Only articles whose source contains NAME (\"Dân trí\", dantri, \"tuoi tre\").")
+@click.option("--topic", metavar="NAME", help="Only articles whose topic contains NAME (\"thể thao\", the thao).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True, help="Order of the results.")
 @click.option("--by-article", is_flag=True, help="One result per article, its best paragraphs under it.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@click.option("--count", "count_only", is_flag=True, help="Print only the number of matches (paragraphs, or articles with --by-article).")
+@click.option("--ids", "ids_only", is_flag=True, help="Print the id of every matching article, one a line.")
 @COLOR_OPTION
 def query_command(
     words: tuple[str, ...],
@@ -220,34 +223,54 @@ def query_command(
     since: str | None,
     until: str | None,
     source: str | None,
+    topic: str | None,
     sort: str,
     by_article: bool,
     as_json: bool,
+    count_only: bool,
+    ids_only: bool,
     color: str,
 ) -> None:
-    """Search for WORDS: words, "a phrase", -exclude, a OR b, title:word.
+    """Search for WORDS: every word must be held (typed with diacritics: that spelling).
+    "a phrase", -word or NOT word, a OR b, (grouping), title:word, source:dantri, topic:name.
 
     A word starting with - is an exclusion, not an option, unless it is one of the options
     below; after -- everything is query text."""
     text = " ".join(words)
-    filters = Filters.parse(since, until, source)  # a bad date stops here, before any indexing
+    if count_only and ids_only:
+        raise UserError("--count and --ids are two different outputs: give one of them")
+    filters = Filters.parse(since, until, source, topic)  # a bad date stops here, before any indexing
     if not index_exists(index_dir):
         _note(f"no index at {index_dir}; building it from {resolve_corpus(corpus, index_dir)}")
         report = _run_update(corpus, index_dir)
         _note(report.summary())
-    results = search(
-        text, index_dir, limit=limit, filters=filters, sort=sort,
-        one_per_article=by_article, passages=3 if by_article else 1,
-    )
+    with Searcher(index_dir) as searcher:
+        if count_only:
+            count = searcher.count(text, one_per_article=by_article, filters=filters)
+            click.echo(count)
+            sys.exit(0 if count else 1)
+        if ids_only:
+            ids = searcher.article_ids(text, filters=filters, sort=sort)
+            for article_id in ids:
+                click.echo(article_id)
+            sys.exit(0 if ids else 1)
+        results = searcher.search(
+            text, limit=limit, filters=filters, sort=sort,
+            one_per_article=by_article, passages=3 if by_article else 1,
+        )
+    if results.interpreted_as:
+        _note(f"read as: {results.interpreted_as}")
+    if results.partial:
+        _note(f"no {results.total_unit[:-1]} holds the whole query; showing the best partial matches")
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
-        if results.interpreted_as:
-            click.echo(f"Kết quả cho: {results.interpreted_as}")
         use_color = _use_color(color)
         for number, hit in enumerate(results.hits, 1):
             if number > 1:
                 click.echo()
+            if hit.partial and not results.partial and not results.hits[number - 2].partial:
+                _note(f"{results.total} {results.total_unit} hold the whole query; below, partial matches")
             _print_hit(number, hit, use_color, by_article)
         if not results.hits:
             _note("nothing found")
@@ -350,14 +373,14 @@ def eval_command(dataset_dir: str, queries_path: str | None, qrels_path: str | N
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; another than this machine's own is reachable by others.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
-    """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /docs) over the
+    """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /openapi.json) over the
     index, built from the corpus first when missing. Answers from each update of the index
     (`vnsearch index`, `add`) without a restart."""
     from .web import LOOPBACK, check_address, serve  # only this command loads the web stack
 
     check_address(host, port)
     if not index_exists(index_dir):
-        _note(f"no index at {index_dir}; building it from {corpus}")
+        _note(f"no index at {index_dir}; building it from {resolve_corpus(corpus, index_dir)}")
         _note(_run_update(corpus, index_dir).summary())
     if host not in LOOPBACK:
         _note(f"listening on {host}, not only on this machine: anyone who can reach it can search the index")

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 from .corpus import Article
-from .errors import CorpusError
+from .errors import CorpusError, QueryError
 from .indexer import sync_articles
 from .schema import SCHEMA_VERSION
 from .search import Searcher
@@ -177,9 +177,12 @@ def evaluate(
             t0 = time.perf_counter()
             # BEIR queries are natural-language text, not query syntax: a quoted name in a
             # question is not a required phrase
-            results = searcher.search(queries[qid], limit=k, one_per_article=True, syntax=False)
+            try:
+                ranked = [h.article_id for h in searcher.search(queries[qid], limit=k, one_per_article=True,
+                                                                 syntax=False).hits]
+            except QueryError:  # no word in it: nothing found
+                ranked = []
             latencies.append((time.perf_counter() - t0) * 1000)
-            ranked = [h.article_id for h in results.hits]
             relevant = qrels[qid]
             no_hit += not ranked
             mrr += reciprocal_rank(ranked, relevant, k)

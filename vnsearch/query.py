@@ -1,15 +1,18 @@
 """Query syntax → a small tree of plain records. Pure: no Whoosh, no analysis.
 
-    hộ tịch                 plain words (ranked: all words and adjacency first)
-    "đấu giá tài sản"       exact phrase (diacritic-insensitive, exact diacritics ranked first)
-    -bão   -"cơn bão"       exclude a word or a phrase
+    hộ tịch   hộ AND tịch   +hộ tịch    every word (AND is the default; + marks a word required)
+    "đấu giá tài sản"       a phrase: the words adjacent and in order (punctuation between ignored)
+    -bão   NOT bão  -"cơn bão"   exclude a word or a phrase
     hộ OR hoà               either
-    title:hội  title:"hội nghị"   only in the article title
+    title:hội  title:"hội nghị"   in the article title
+    source:dantri  topic:"thể thao"   the article's source or topic name
     ( ... )                 grouping
 
-Implicit AND between clauses; OR binds tighter than it ("a b OR c" is a AND (b OR c)).
-Anything malformed (unbalanced quotes or parentheses, a lone operator, a clause of only
-exclusions) is read as plain words, never an error.
+AND (written or implicit) between clauses; OR binds tighter than it ("a b OR c" is a AND (b OR
+c)). Operators are upper case (and, or, not are words). Anything malformed (unbalanced quotes
+or parentheses, a lone operator) is read as plain words with the operators left out, never an
+error. A query of only exclusions parses (``Not`` nodes); the search side says it has nothing
+to find.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-FIELDS = ("title",)
+FIELDS = ("title", "source", "topic")
+OPERATORS = ("OR", "AND", "NOT")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ _LEX = re.compile(
       | (?P<lparen>\()
       | (?P<rparen>\))
       | (?P<neg>-(?=[^\s()-]))
+      | (?P<plus>\+(?=[^\s()+]))
       | (?P<field>(?:%s):(?=[^\s()]))
       | (?P<phrase>"[^"]*")
       | (?P<quote>")
@@ -76,8 +81,10 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if kind == "quote":
             raise _Malformed
         value = m.group(kind)
-        if kind == "word" and value == "OR":
-            kind = "or"
+        if kind == "word" and value in _DROPPED - set(OPERATORS):  # "title:" with nothing after
+            raise _Malformed
+        if kind == "word" and value in OPERATORS:
+            kind = value.lower()
         tokens.append((kind, value))
     return tokens
 
@@ -105,6 +112,11 @@ class _Parser:
                 words.clear()
 
         while self.peek() not in (None, closing):
+            if self.peek() == "and":  # the implicit AND, written out: between two clauses only
+                self.take()
+                if not clauses and not words or self.peek() in (None, closing, "and", "or"):
+                    raise _Malformed
+                continue
             node = self.disjunction()
             if isinstance(node, Words) and node.field is None:
                 words.append(node.text)
@@ -114,23 +126,23 @@ class _Parser:
         flush()
         if not clauses:
             raise _Malformed
-        if all(isinstance(c, Not) for c in clauses):
-            raise _Malformed
         return clauses[0] if len(clauses) == 1 else AllOf(tuple(clauses))
 
     def disjunction(self) -> Node:
         nodes = [self.unary()]
         while self.peek() == "or":
             self.take()
-            if self.peek() in (None, "rparen", "or"):
+            if self.peek() in (None, "rparen", "or", "and"):
                 raise _Malformed
             nodes.append(self.unary())
         return nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
 
     def unary(self) -> Node:
-        if self.peek() == "neg":
+        if self.peek() in ("neg", "not"):
             self.take()
             return Not(self.primary())
+        if self.peek() == "plus":  # required: every word already is
+            self.take()
         return self.primary()
 
     def primary(self) -> Node:
@@ -156,11 +168,12 @@ class _Parser:
 
 
 _SYNTAX_CHARS = re.compile(r'["()]')
+_DROPPED = set(OPERATORS) | {f + ":" for f in FIELDS}
 
 
 def plain(text: str) -> Node:
-    """The query read as plain words, all syntax characters dropped."""
-    return Words(" ".join(_SYNTAX_CHARS.sub(" ", text).split()))
+    """The query read as plain words: syntax characters and lone operators dropped."""
+    return Words(" ".join(w for w in _SYNTAX_CHARS.sub(" ", text).split() if w not in _DROPPED))
 
 
 def parse(text: str) -> Node:

@@ -65,14 +65,14 @@ def restore_tokens(tokens: list[QueryToken], lookup: Lookup) -> list[QueryToken]
     while i < len(tokens):
         for n in range(min(LONGEST, len(tokens) - i), 1, -1):
             run = tokens[i:i + n]
-            if any(b.pos != a.pos + 1 for a, b in zip(run, run[1:])):
+            if any(b.gap for b in run[1:]):
                 continue  # never across punctuation
             readings = lookup("_".join(t.folded for t in run))
             reading = _dominant(readings) if readings else None
             if reading:
                 for j, syllable in enumerate(reading.split("_")):
                     t = tokens[i + j]
-                    out[i + j] = QueryToken(syllable, t.folded, t.pos, j > 0)
+                    out[i + j] = QueryToken(syllable, t.folded, t.pos, j > 0, t.gap)
                 restored = True
                 i += n
                 break

@@ -16,8 +16,9 @@ from .analysis import EXACT, FOLDED, READINGS
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 6  # 3: words lane = readings, no exact positions; 4: title once per article;
-# 5: the article's file is stored, dates are ISO, portal chrome is not indexed; 6: text keys
+SCHEMA_VERSION = 7  # 3: words lane = readings, no exact positions; 4: title once per article;
+# 5: the article's file is stored, dates are ISO, portal chrome is not indexed; 6: text keys;
+# 7: punctuation takes no position (phrases match across it), topic indexed for topic:/--topic
 
 PARAGRAPH = "p"
 ARTICLE = "a"
@@ -44,7 +45,7 @@ def build_schema() -> Schema:
         source=ID(stored=True),
         file=STORED,  # the corpus file it came from: kept when that file cannot be read
         url=STORED,
-        topic=STORED,
+        topic=ID(stored=True),  # as source: topic:/--topic read its terms
         hash=STORED,
         textkey=STORED,  # Article.text_key: the same article under another id or file
         paragraphs=STORED,  # how many

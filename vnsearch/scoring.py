@@ -235,12 +235,15 @@ def add_bm25(
     term: str,
     weight: float,
     n_docs: int,
+    k1: float = K1,
+    b: float = B,
 ) -> np.ndarray:
-    """Add ``weight`` × BM25(term) of ``fieldname`` to ``scores``; return the docnums hit."""
+    """Add ``weight`` × BM25(term) of ``fieldname`` to ``scores``; return the docnums hit.
+    ``k1`` and ``b`` come from the caller's ``ranking.Weights``."""
     ids, tfs = cache.postings(fieldname, term)
     if not len(ids) or weight == 0:
         return ids
     lengths, avg = cache.lengths(fieldname)
-    norm = K1 * (1 - B + B * lengths[ids] / avg)
-    scores[ids] += (weight * idf(n_docs, len(ids))) * tfs * (K1 + 1) / (tfs + norm)
+    norm = k1 * (1 - b + b * lengths[ids] / avg)
+    scores[ids] += (weight * idf(n_docs, len(ids))) * tfs * (k1 + 1) / (tfs + norm)
     return ids

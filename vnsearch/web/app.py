@@ -160,7 +160,7 @@ def run_search(live: LiveIndex, p: Params, offset: int, limit: int, by_article: 
         if with_facets:
             def count():  # the best articles whatever the sort: one cache entry for both
                 top = ask(FACET_DEPTH, True, 1, "relevance")
-                ids = [h.article_id for h in top.hits]
+                ids = [h.article_id for h in top.hits if not h.partial]  # matches only
                 if post_topic:
                     ids = [i for i in ids if topic_matches(record(i).get("topic"), post_topic)]
                 # Every matching article is counted only when every matching paragraph was
@@ -179,7 +179,10 @@ def run_search(live: LiveIndex, p: Params, offset: int, limit: int, by_article: 
             record(h.article_id)
         return Outcome(results, offset, limit, more, facets, suggestion, article_total, meta)
 
-    return live.run(work)
+    try:
+        return live.run(work)
+    except QueryError as e:  # a query with nothing to find (only exclusions, only operators)
+        raise BadRequest(str(e), "Truy vấn không có gì để tìm: hãy gõ ít nhất một từ, ví dụ: giá xăng -dầu")
 
 
 # --------------------------------------------------------------------------- HTML helpers

@@ -1,0 +1,111 @@
+"""Every ranking weight changes an order (issue 11: W_WORDS, W_ALL, W_ADJACENT, W_TRIGRAM or B
+could be zeroed with every fast test passing). Each test ranks two small articles with the
+default ``Weights`` and with one weight at 0 (or off), other weights that would blur the
+comparison being off in both runs, and checks that the order flips."""
+
+from dataclasses import replace
+
+import pytest
+
+import vnsearch
+from vnsearch import Weights
+
+from .conftest import write_articles
+
+NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0)
+# Other news, so that the query's words are rare (idf) as in a real index
+FILLER = {f"z{i}": f"Tin {i}\nThời tiết hôm nay nắng nhẹ, chợ phiên số {i} đông người." for i in range(8)}
+
+
+def order(tmp_path, articles, q, weights, **options):
+    corpus = write_articles(tmp_path / "c", {**FILLER, **articles})
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    with vnsearch.Searcher(index_dir, weights) as s:
+        hits = s.search(q, limit=10, restore_accents=False, **options).hits
+    return list(dict.fromkeys(h.article_id for h in hits))
+
+
+def flips(tmp_path, articles, q, base, change, expected, **options):
+    with_weight = order(tmp_path, articles, q, base, **options)
+    without = order(tmp_path, articles, q, replace(base, **change), **options)
+    assert with_weight == expected, with_weight
+    assert without == expected[::-1], without
+
+
+def test_exact_lane_puts_the_typed_spelling_first(tmp_path):
+    # nothing holds "xyzzy": both rank as partial matches, by score
+    flips(tmp_path, {"a": "A\nCơn bão mạnh đổ bộ vào đất liền chiều nay.", "b": "B\nBao gạo."},
+          "bão xyzzy", NO_PROXIMITY, {"exact": 0}, ["a", "b"])
+
+
+def test_words_lane_prefers_the_compound(tmp_path):
+    flips(tmp_path, {"a": "A\nNgười dân đến xã đăng ký hộ tịch cho con sáng nay.",
+                     "b": "B\nHộ nghèo được miễn, tịch thu hộ ở nhiều nơi trong tỉnh."},
+          "hộ tịch", NO_PROXIMITY, {"words": 0}, ["a", "b"])
+
+
+def test_title_lane(tmp_path):
+    flips(tmp_path, {"a": "Học phí tăng\nCác trường công bố học phí mới cho năm học tới ở nhiều tỉnh thành.",
+                     "b": "Tin giáo dục\nHọc phí giữ nguyên."},
+          "học phí", NO_PROXIMITY, {"title": 0}, ["a", "b"])
+
+
+def test_coverage_power(tmp_path):
+    # partial matches: b's article also holds "dầu"; a's paragraph says "xăng" four times
+    flips(tmp_path, {"a": "A\nXăng, xăng, xăng và xăng.", "b": "Dầu\nGiá xăng tăng ở nhiều nơi."},
+          "xăng dầu", replace(NO_PROXIMITY, title=0), {"coverage_power": 0}, ["b", "a"])
+
+
+def test_all_words_bonus_for_a_paragraph_holding_every_word(tmp_path):
+    # both articles hold both words; only a's paragraph holds both
+    flips(tmp_path, {"a": "A\nGiá bán lẻ mặt hàng xăng hôm nay ổn định trên cả nước.",
+                     "b": "B\nGiá giá giá.\nXăng."},
+          "giá xăng", NO_PROXIMITY, {"all_words": 0}, ["a", "b"], one_per_article=True)
+
+
+def test_adjacent_pairs(tmp_path):
+    flips(tmp_path, {"a": "A\nNgười dân đăng ký hộ tịch ở xã bên cạnh từ sáng sớm.",
+                     "b": "B\nHộ gia đình, tịch ở nhiều nơi trong."},
+          "ho tich", Weights(trigram=0), {"adjacent": 0}, ["a", "b"])
+
+
+def test_adjacent_pairs_in_the_exact_spelling(tmp_path):
+    # both hold "hộ" and "tịch" and a folded "ho tich" pair; only a has the pair as typed
+    flips(tmp_path, {"a": "A\nĐăng ký hộ tịch cho trẻ em.",
+                     "b": "B\nHộ tích tịch hộ ở nhiều nơi trong tỉnh năm nay và cả."},
+          "hộ tịch", Weights(words=0, trigram=0), {"adjacent_exact": 0}, ["a", "b"])
+
+
+def test_trigrams(tmp_path):
+    # both hold the pairs "dau gia" and "gia tai"; only a holds the three in a row
+    flips(tmp_path, {"a": "A\nCông ty tổ chức đấu giá tài sản công khai.",
+                     "b": "B\nĐấu giá, giá tài ở nhiều nơi trong tỉnh năm."},
+          "dau gia tai", Weights(words=0, adjacent_exact=0), {"trigram": 0}, ["a", "b"])
+
+
+def test_question_words_weigh_less_in_long_queries(tmp_path):
+    # off = 1.0, the weight of any word: the paragraph that answers "là gì" would win
+    flips(tmp_path, {"a": "A\nThủ tục đăng ký kết hôn tại uỷ ban xã gồm nhiều bước cho hai người.",
+                     "b": "B\nKết hôn là gì, là gì?"},
+          "thủ tục kết hôn là gì", NO_PROXIMITY, {"question": 1.0}, ["a", "b"], syntax=False)
+
+
+def test_bm25_length_normalisation(tmp_path):
+    flips(tmp_path, {"a": "A\nBão.", "b": "B\nBão và bão, cơn bão lớn nhất năm nay đã đổ bộ vào miền Trung."},
+          "bão", NO_PROXIMITY, {"b": 0}, ["a", "b"])
+
+
+def test_bm25_term_frequency(tmp_path):
+    # k1 0: any tf counts as 1, and b's title then outweighs a's five "bão"
+    flips(tmp_path, {"a": "A\nBão, bão bão bão bão, bão bão.", "b": "Bão\nCơn bão lớn."},
+          "bão", replace(NO_PROXIMITY, title=0.2), {"k1": 0}, ["a", "b"])
+
+
+def test_full_matches_first_in_short_queries_by_score_in_long_ones(tmp_path):
+    articles = {"a": "A\nGiá bán lẻ xăng hôm nay ổn định ở mọi nơi trên cả nước theo bộ công thương trong suốt tuần này.",
+                "b": "B\nXăng, xăng, xăng, xăng."}
+    bm25_only = replace(NO_PROXIMITY, coverage_power=0, all_words=0)  # b outscores a
+    flips(tmp_path, articles, "giá xăng", bm25_only, {"full_first_max_words": 0}, ["a", "b"])
+    hits = vnsearch.search("giá xăng", str(tmp_path / "ix"), weights=replace(bm25_only, full_first_max_words=0)).hits
+    assert [h.partial for h in hits[:2]] == [True, False]  # still marked

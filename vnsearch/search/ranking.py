@@ -1,0 +1,209 @@
+"""Ranking: how well a paragraph answers the query's words. Decides order, never what
+matches (``matching`` does).
+
+Every positive run of words is scored in several lanes over the same paragraph, whose BM25
+scores add up (``scoring``):
+    folded syllables (every hit, whatever diacritics were typed or written),
+    accent-exact syllables, only when the query carries diacritics (exact matches first),
+    pyvi's compound words of the query ("hộ_tịch"),
+    the same in the article's title, weighted lower;
+then a coverage factor (the share of the query's words, by idf, that the paragraph's article
+holds), and, for the best candidates, a proximity bonus for the query's words adjacent and in
+order. All weights are one frozen ``Weights`` passed in, never module globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..analysis import READING_SEPARATOR, Leaf, text_tokens
+from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, TITLE_EXACT, TITLE_FOLDED
+from ..scoring import B, K1, PostingsCache, add_bm25, idf
+from .. import text
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The ranking's parameters, relative to the folded-syllable lane (1.0). Each has a test
+    in ``tests/test_ranking.py`` that flips an order when it is 0 (or off)."""
+
+    exact: float = 1.0  # accent-exact syllables, when the query has diacritics
+    words: float = 1.0  # pyvi compound words of the query
+    title: float = 0.6  # the title lanes, relative to the paragraph lanes
+    coverage_power: float = 0.5  # score × (share of the query's idf the article holds) ** this
+    all_words: float = 0.5  # extra share for a paragraph that holds every word of the query
+    article_coverage: bool = True  # coverage over the paragraph's whole article (else the paragraph)
+    adjacent: float = 1.0  # per adjacent query word pair found adjacent, × the pair's mean idf
+    adjacent_exact: float = 0.5  # the same, in the exact spelling, when typed with diacritics
+    trigram: float = 1.0  # per three adjacent query words found adjacent, × their mean idf
+    question: float = 0.2  # weight of question words in long queries (see QUESTION_EXACT)
+    question_min_syllables: int = 6  # queries at least this long are questions
+    k1: float = K1  # BM25 term-frequency saturation
+    b: float = B  # BM25 length normalization
+    rerank: int = 100  # how many of the best candidates get the proximity bonus
+    # Relevance order puts full matches (every word held) before partial ones for queries of
+    # up to this many syllables, as news keyword queries are (253 of the 300 of news-short.txt);
+    # longer ones (questions, headlines, leads) seldom match fully and are ordered by score, as
+    # Elasticsearch's minimum_should_match relaxes long queries. Chosen on alqac2022's even
+    # queries: 5 lowered MRR@10 there (0.9199 → 0.9180 with diacritics, 0.9158 → 0.9139
+    # without), as on the odd ones; every word required, 0.9175 and 0.9100.
+    full_first_max_words: int = 4
+
+
+DEFAULT_WEIGHTS = Weights()
+
+# Question words: in a question they ask, they are not what the answer is about; in a law or
+# an encyclopedia they are rare, so BM25 gives them a high idf. In queries at least
+# ``question_min_syllables`` long they weigh ``Weights.question`` instead of 1. Short (news
+# keyword) queries keep them: "làm thế nào" may be what someone searches for. Exact forms
+# are matched when typed with diacritics; without, only forms that cannot be other words
+# ("dau" is đâu, đầu, dầu...).
+QUESTION_EXACT = (
+    "bao nhiêu", "bao lâu", "như thế nào", "thế nào", "ra sao", "là gì", "gì", "nào",
+    "tại sao", "vì sao", "ai", "đâu", "hay không", "không", "có phải",
+)
+QUESTION_FOLDED = ("bao nhieu", "bao lau", "nhu the nao", "the nao", "tai sao", "vi sao", "hay khong", "la gi")
+
+
+def question_tokens(leaf: Leaf, min_syllables: int) -> set[int]:
+    """Indexes of the leaf's tokens that are question words (see QUESTION_EXACT)."""
+    toks = leaf.tokens
+    if len(toks) < min_syllables:
+        return set()
+    phrases = QUESTION_EXACT if leaf.exact else QUESTION_FOLDED
+    forms = [t.exact for t in toks] if phrases is QUESTION_EXACT else [t.folded for t in toks]
+    marked: set[int] = set()
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        words = phrase.split()
+        n = len(words)
+        for i in range(len(forms) - n + 1):
+            if forms[i:i + n] == words and not marked & set(range(i, i + n)):
+                marked.update(range(i, i + n))
+    return marked
+
+
+def _pairs(leaf: Leaf, exact: bool) -> list[tuple[str, str]]:
+    toks = leaf.tokens
+    return [((a.exact, b.exact) if exact else (a.folded, b.folded)) for a, b in zip(toks, toks[1:]) if b.pos == a.pos + 1]
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+class Plan:
+    """The scores of the query's ranked leaves over every document, and what proximity
+    needs later."""
+
+    def __init__(self, leaves: list[Leaf], cache: PostingsCache, weights: Weights = DEFAULT_WEIGHTS):
+        self.leaves = leaves
+        self.cache = cache
+        self.w = w = weights
+        n = cache.doc_count
+        self.scores = np.zeros(n, dtype=np.float32)
+        coverage = np.zeros(n, dtype=np.float32)
+        total_idf = 0.0
+        self.idf: dict[str, float] = {}
+        n_para = max(1, cache.live_count(CONTENT_FOLDED))
+        n_title = max(1, cache.live_count(TITLE_FOLDED))
+        title_scores = np.zeros(n, dtype=np.float32)  # on article records, spread below
+        slots, n_slots = cache.article_slots()
+        article_coverage = np.zeros(n_slots, dtype=np.float32)
+        title_coverage = np.zeros(n_slots, dtype=np.float32)
+
+        def bm25(scores, field, term, weight, n_docs):
+            return add_bm25(scores, cache, field, term, weight, n_docs, w.k1, w.b)
+
+        for leaf in leaves:
+            content = leaf.field is None
+            question = question_tokens(leaf, w.question_min_syllables)
+            # a syllable's weight: w.question if every occurrence of it in the leaf is a question word
+            folded_weight: dict[str, float] = {}
+            exact_weight: dict[str, float] = {}
+            for i, t in enumerate(leaf.tokens):
+                q = w.question if i in question else 1.0
+                folded_weight[t.folded] = max(folded_weight.get(t.folded, 0.0), q)
+                exact_weight[t.exact] = max(exact_weight.get(t.exact, 0.0), q)
+            for f, q in folded_weight.items():
+                in_text = bm25(self.scores, CONTENT_FOLDED, f, q, n_para) if content else _NONE
+                in_title = bm25(title_scores, TITLE_FOLDED, f, q * (w.title if content else 1.0), n_title)
+                df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
+                weight = q * idf(n_para if content else n_title, df)
+                self.idf[f] = weight
+                total_idf += weight
+                # Coverage: a paragraph holds the word in its text or its article's title (counted
+                # once). Kept per paragraph for the text and per article for the title, so that
+                # a word costs work in proportion to its postings, not to the index.
+                coverage[in_text] += weight
+                in_article = np.zeros(n_slots, dtype=bool)
+                if len(in_title):
+                    in_article[slots[in_title]] = True
+                    title_coverage[in_article] += weight
+                    coverage[in_text[in_article[slots[in_text]]]] -= weight
+                if w.article_coverage:
+                    if content:
+                        in_article[cache.article_hits(CONTENT_FOLDED, f)] = True
+                    article_coverage[in_article] += weight
+            if leaf.accented:
+                for e in leaf.exact_forms():
+                    q = w.exact * exact_weight.get(e, 1.0)
+                    if content:
+                        bm25(self.scores, CONTENT_EXACT, e, q, n_para)
+                    bm25(title_scores, TITLE_EXACT, e, q * (w.title if content else 1.0), n_title)
+                if content:
+                    for word in leaf.compounds():
+                        bm25(self.scores, CONTENT_WORDS, text.fold(word) + READING_SEPARATOR + word, w.words, n_para)
+        if title_scores.any():
+            self.scores += cache.spread_scores(title_scores)
+        if total_idf > 0 and sum(len(leaf.tokens) for leaf in leaves) > 1:
+            # Coverage is counted over the paragraph's article (its title, its other paragraphs:
+            # a law article's clauses, a news story's lead), which holds the paragraph's own
+            # words too; the bonus for every word stays with the paragraph itself.
+            coverage += title_coverage[slots]
+            every = coverage >= 0.999 * total_idf
+            if w.article_coverage:  # the power on one value per article, then to the paragraphs
+                factor = ((article_coverage / total_idf) ** w.coverage_power)[slots]
+            else:
+                factor = (coverage / total_idf) ** w.coverage_power
+            self.scores *= factor + w.all_words * every
+        self._proximity_terms()
+
+    def _proximity_terms(self) -> None:
+        """The query's adjacent pairs and triples with the bonus each earns, once per query."""
+        w, idf_of = self.w, self.idf.get
+        self.folded_pairs, self.exact_pairs, self.triples = [], [], []
+        for leaf in self.leaves:
+            for a, b in _pairs(leaf, exact=False):
+                self.folded_pairs.append(((a, b), w.adjacent * (idf_of(a, 0.0) + idf_of(b, 0.0)) / 2))
+            toks = leaf.tokens
+            for x, y, z in zip(toks, toks[1:], toks[2:]):
+                if z.pos == y.pos + 1 == x.pos + 2:
+                    bonus = w.trigram * sum(idf_of(t.folded, 0.0) for t in (x, y, z)) / 3
+                    self.triples.append(((x.folded, y.folded, z.folded), bonus))
+            if leaf.accented:
+                for pair, (fa, fb) in zip(_pairs(leaf, True), _pairs(leaf, False)):
+                    self.exact_pairs.append((pair, w.adjacent_exact * (idf_of(fa, 0.0) + idf_of(fb, 0.0)) / 2))
+        self.folded_pairs = [p for p in self.folded_pairs if p[1]]
+        self.exact_pairs = [p for p in self.exact_pairs if p[1]]
+        self.triples = [p for p in self.triples if p[1]]
+
+    def proximity(self, paragraph: str) -> float:
+        """Bonus for the query's adjacent word pairs (and triples) found adjacent in the
+        paragraph, punctuation between them ignored as in phrases."""
+        if not (self.folded_pairs or self.exact_pairs or self.triples):
+            return 0.0
+        words = text_tokens(paragraph)
+        folded = [t.folded for t in words]
+        bonus = 0.0
+        if self.folded_pairs:
+            present = set(zip(folded, folded[1:]))
+            bonus += sum(v for pair, v in self.folded_pairs if pair in present)
+        if self.triples:
+            present = set(zip(folded, folded[1:], folded[2:]))
+            bonus += sum(v for triple, v in self.triples if triple in present)
+        if self.exact_pairs:
+            exact = [t.exact for t in words]
+            present = set(zip(exact, exact[1:]))
+            bonus += sum(v for pair, v in self.exact_pairs if pair in present)
+        return bonus

@@ -1,0 +1,294 @@
+"""The search pipeline over one open index: query text → ``query.parse`` → one analysed query
+(``analysis.analyze_query``) → what matches (``matching``) and how it ranks (``ranking``) →
+highlighted results (``highlight``, ``results``)."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+from .. import query as qs
+from .. import text
+from ..analysis import READING_SEPARATOR, AnalysedQuery, Leaf, analyze_query
+from ..errors import QueryError
+from ..indexer import open_index, reading
+from ..restore import restorable, restore_tokens
+from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
+from ..scoring import PostingsCache
+from .highlight import Forms, highlight_forms, make_snippet
+from .matching import ARTICLES, PARAGRAPHS, Filters, Matcher
+from .ranking import DEFAULT_WEIGHTS, Plan, Weights
+from .results import Hit, Passage, SearchResults
+
+SORTS = ("relevance", "date")
+
+NOTHING_TO_FIND = (
+    "the query has nothing to find{why}: type at least one word, e.g. "
+    'vnsearch query "giá xăng -dầu" (operators: AND OR NOT -word +word "phrase" title: source: topic:)'
+)
+
+
+def _guarded(method):
+    """Reads of the index through ``method`` name a damaged index (``indexer.reading``)
+    instead of leaking Whoosh's or Python's own errors."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        with reading(self.index_dir):
+            return method(self, *args, **kwargs)
+
+    return guarded
+
+
+def _passage(stored: dict, score: float, forms: Forms) -> Passage:
+    snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
+    return Passage(stored["para"], round(float(score), 4), snippet, spans, snippet_plain)
+
+
+def _hit(stored: dict, record: dict, score: float, forms: Forms, partial: bool) -> Hit:
+    snippet, snippet_plain, spans = make_snippet(stored["text"], *forms)
+    return Hit(
+        article_id=stored["article_id"],
+        title=record.get("title", ""),
+        paragraph=stored["para"],
+        text=stored["text"],
+        score=round(float(score), 4),
+        snippet=snippet,
+        date=record.get("date"),
+        source=record.get("source"),
+        url=record.get("url"),
+        spans=spans,
+        snippet_plain=snippet_plain,
+        partial=partial,
+    )
+
+
+class Searcher:
+    """An open index that answers many queries (the CLI opens one per run, ``evaluate`` one
+    per collection). Use as a context manager, or call ``close``. ``weights``: the ranking's
+    parameters (``ranking.Weights``)."""
+
+    def __init__(self, index_dir: str, weights: Weights = DEFAULT_WEIGHTS):
+        self.index_dir = index_dir
+        self.weights = weights
+        self._ix = open_index(index_dir)
+        with reading(index_dir):
+            self._searcher = self._ix.searcher()
+            self._cache = PostingsCache(self._searcher.reader())
+        self._readings: dict[str, list[tuple[str, int]]] = {}
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def __enter__(self) -> "Searcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- records
+
+    @_guarded
+    def article(self, article_id: str) -> dict:
+        """The stored record of an article: title, date, source, url, topic, paragraphs."""
+        ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
+        records = ids[self._cache.kind_mask(ARTICLE)[ids]]
+        return self._searcher.stored_fields(int(records[0])) if len(records) else {}
+
+    @_guarded
+    def paragraphs(self, article_id: str) -> list[str]:
+        """The article's paragraphs, in order (empty for an unknown id)."""
+        ids = self._cache.postings("article_id", article_id)[0]
+        stored = [self._searcher.stored_fields(int(d)) for d in ids[self._cache.kind_mask(PARAGRAPH)[ids]]]
+        return [f["text"] for f in sorted(stored, key=lambda f: f["para"]) if f["para"] > 0]
+
+    def readings(self, folded_compound: str) -> list[tuple[str, int]]:
+        """The accented readings of an unaccented compound in this index, with the number of
+        paragraphs holding each, most frequent first ("ho_tich" → [("hộ_tịch", 12), ...])."""
+        if folded_compound not in self._readings:
+            prefix = folded_compound + READING_SEPARATOR
+            counts: dict[str, int] = {}
+            for seg, _ in self._cache.leaves:
+                try:
+                    terms = list(seg.expand_prefix(CONTENT_WORDS, prefix))
+                except TermNotFound:
+                    continue
+                for term in terms:
+                    reading = term.decode("utf-8")[len(prefix):]
+                    counts[reading] = counts.get(reading, 0) + seg.doc_frequency(CONTENT_WORDS, term)
+            self._readings[folded_compound] = sorted(counts.items(), key=lambda r: (-r[1], r[0]))
+        return self._readings[folded_compound]
+
+    # ----------------------------------------------------------------- the query
+
+    def analyse(self, query: str, syntax: bool = True, restore_accents: bool = True) -> AnalysedQuery:
+        """The query parsed and analysed once, with its restored reading when it is a short
+        unaccented plain query the corpus reads one way. QueryError when it has nothing to
+        find (empty, only operators, only exclusions)."""
+        query = text.nfc(text.scrub(query))  # also what is shown back: no lone surrogates
+        aq = analyze_query(qs.parse(query) if syntax else qs.plain(query), query)
+        if not aq.findable:
+            why = " (it only excludes)" if aq.leaves(positive=False) else ""
+            raise QueryError(NOTHING_TO_FIND.format(why=why))
+        if restore_accents and aq.plain and restorable(list(aq.tree.tokens)):
+            restored = restore_tokens(list(aq.tree.tokens), self.readings)
+            if restored:
+                leaf = Leaf(" ".join(t.exact for t in restored), tuple(restored), restored=True)
+                aq = AnalysedQuery(aq.text, aq.tree, (leaf,))
+        return aq
+
+    def _matches(self, aq: AnalysedQuery, unit: str, filters: Filters | None, relaxed: bool = False):
+        """(mask over ``unit``, the same as a mask over paragraphs) of the query's matches
+        within ``filters``."""
+        matcher = Matcher(self._cache, self._searcher)
+        mask = matcher.match(aq.tree, unit, relaxed)
+        if filters is not None and filters.active:
+            allowed = matcher.filter_mask(filters)
+            mask = mask & (allowed if unit == PARAGRAPHS else matcher.to_articles(np.flatnonzero(allowed & matcher.paragraphs())))
+        paragraphs = mask if unit == PARAGRAPHS else matcher.to_paragraphs(mask)
+        return mask, paragraphs
+
+    @_guarded
+    def count(self, query: str, one_per_article: bool = False, filters: Filters | None = None,
+              syntax: bool = True) -> int:
+        """How many paragraphs (or articles) match: every word, phrase and filter held."""
+        aq = self.analyse(query, syntax, restore_accents=False)
+        mask, _ = self._matches(aq, ARTICLES if one_per_article else PARAGRAPHS, filters)
+        return int(mask.sum())
+
+    @_guarded
+    def article_ids(self, query: str, filters: Filters | None = None, sort: str = "relevance",
+                    syntax: bool = True) -> list[str]:
+        """The ids of every matching article (title and paragraphs together hold the query),
+        best (or newest) first."""
+        self._check_sort(sort)
+        aq = self.analyse(query, syntax)
+        _, paragraphs = self._matches(aq, ARTICLES, filters)
+        scores = Plan(aq.ranked_leaves(), self._cache, self.weights).scores
+        docs = np.flatnonzero(paragraphs)
+        if sort == "date":
+            order = np.lexsort((-scores[docs], -self._cache.field_codes("date")[1][docs]))
+        else:
+            order = np.lexsort((docs, -scores[docs]))
+        ids: dict[str, None] = {}
+        for d in docs[order].tolist():
+            ids.setdefault(self._searcher.stored_fields(d)["article_id"], None)
+        return list(ids)
+
+    def _best_of_each_article(self, docs: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
+        """The ``keep`` best-scored of ``docs`` in each article: a matching article's other
+        paragraphs (which may not score at all) never crowd other articles out of the depth."""
+        if len(docs) <= keep:
+            return docs
+        slots = self._cache.article_slots()[0][docs]
+        order = np.lexsort((docs, -scores[docs], slots))
+        docs, slots = docs[order], slots[order]
+        starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
+        rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+        return docs[rank < keep]
+
+    @staticmethod
+    def _check_sort(sort: str) -> None:
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort order {sort!r}: use one of {', '.join(SORTS)}")
+
+    @_guarded
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        one_per_article: bool = False,
+        restore_accents: bool = True,
+        syntax: bool = True,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        passages: int = 1,
+    ) -> SearchResults:
+        """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
+        paragraph only, and up to ``passages`` - 1 of its next best in ``Hit.also``.
+
+        What matches (``total``, ``sort`` "date", ``filters``) holds every word and phrase of
+        the query (see ``matching``). In relevance order the best partial matches follow the
+        full ones (``Hit.partial``), and stand alone, with ``SearchResults.partial``, when
+        nothing matches fully. A plain query typed without diacritics is also read in its
+        most likely accented form when the corpus makes one clear (``interpreted_as``), which
+        ranks first. With ``syntax`` False the text is plain words, as for natural-language
+        questions. QueryError for an unknown ``sort`` or a query with nothing to find."""
+        self._check_sort(sort)
+        aq = self.analyse(query, syntax, restore_accents)
+        limit = max(1, limit)
+        unit = ARTICLES if one_per_article else PARAGRAPHS
+        interpreted_as = aq.restored[0].text if aq.restored else None
+        leaves = aq.ranked_leaves()
+        plan = Plan(leaves, self._cache, self.weights)
+        scores = plan.scores
+        full, full_paragraphs = self._matches(aq, unit, filters)
+        total = int(full.sum())
+        # Full matches first, then the best partial ones; for long queries (questions, headlines)
+        # one order by score, as they seldom match fully (see ``Weights.full_first_max_words``).
+        n_words = sum(len(leaf.tokens) for leaf in leaves)
+        full_first = sort == "date" or n_words <= self.weights.full_first_max_words
+        tiers = [np.flatnonzero(full_paragraphs)]
+        if sort == "relevance" and leaves and (total < limit or not full_first):
+            _, relaxed = self._matches(aq, unit, filters, relaxed=True)
+            tiers.append(np.flatnonzero(relaxed & ~full_paragraphs & (scores > 0)))
+        if not full_first:
+            tiers = [np.concatenate(tiers)]
+            is_full = full_paragraphs
+        depth = max(self.weights.rerank, limit * (4 * max(1, passages) if one_per_article else 1))
+        days = self._cache.field_codes("date")[1] if sort == "date" else None
+        rescored = []
+        for tier, candidates in enumerate(tiers):
+            if one_per_article and days is not None:  # by date, a long article's paragraphs would fill the depth
+                candidates = self._best_of_each_article(candidates, scores, max(1, passages) + 2)
+            if len(candidates) > depth:
+                if days is None:
+                    top = np.argpartition(-scores[candidates], depth - 1)[:depth]
+                else:  # the newest, best first within a day
+                    top = np.lexsort((-scores[candidates], -days[candidates]))[:depth]
+                candidates = candidates[top]
+            for docnum in candidates.tolist():
+                stored = self._searcher.stored_fields(docnum)
+                partial = tier > 0 if full_first else not is_full[docnum]
+                rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored, partial))
+        if days is None:
+            rescored.sort(key=lambda item: (item[0], -item[1], item[2]))
+        else:
+            rescored.sort(key=lambda item: (-days[item[2]], -item[1], item[2]))
+        groups: dict[str, list] = {}
+        if one_per_article:
+            for item in rescored:  # best first: each article's first is its best
+                groups.setdefault(item[3]["article_id"], []).append(item)
+            rescored = [group[0] for group in groups.values()]
+        forms = highlight_forms(leaves)
+        hits = []
+        for _, score, _, stored, partial in rescored[:limit]:
+            hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial)
+            others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
+            hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
+            hits.append(hit)
+        return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
+                             total_unit=unit, partial=bool(hits) and total == 0)
+
+
+def search(
+    query: str,
+    index_dir: str,
+    limit: int = 10,
+    one_per_article: bool = False,
+    restore_accents: bool = True,
+    syntax: bool = True,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    passages: int = 1,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> SearchResults:
+    """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
+
+    Raises IndexUnavailable when the index cannot be opened, QueryError for an unknown sort
+    or a query with nothing to find.
+    """
+    with Searcher(index_dir, weights) as searcher:
+        return searcher.search(query, limit, one_per_article, restore_accents, syntax, filters, sort, passages)
