@@ -13,6 +13,8 @@ from vnsearch import Weights
 from .conftest import write_articles
 
 NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0)
+NO_ARTICLE = {"article_folded": 0, "article_exact": 0, "article_words": 0, "article_plain_folded": 0,
+              "article_plain_fwords": 0}  # whole-article evidence (by article) off
 # Other news, so that the query's words are rare (idf) as in a real index
 FILLER = {f"z{i}": f"Tin {i}\nThời tiết hôm nay nắng nhẹ, chợ phiên số {i} đông người." for i in range(8)}
 
@@ -61,7 +63,7 @@ def test_all_words_bonus_for_a_paragraph_holding_every_word(tmp_path):
     # both articles hold both words; only a's paragraph holds both
     flips(tmp_path, {"a": "A\nGiá bán lẻ mặt hàng xăng hôm nay ổn định trên cả nước.",
                      "b": "B\nGiá giá giá.\nXăng."},
-          "giá xăng", NO_PROXIMITY, {"all_words": 0}, ["a", "b"], one_per_article=True)
+          "giá xăng", replace(NO_PROXIMITY, **NO_ARTICLE), {"all_words": 0}, ["a", "b"], one_per_article=True)
 
 
 def test_adjacent_pairs(tmp_path):
@@ -109,3 +111,29 @@ def test_full_matches_first_in_short_queries_by_score_in_long_ones(tmp_path):
     flips(tmp_path, articles, "giá xăng", bm25_only, {"full_first_max_words": 0}, ["a", "b"])
     hits = vnsearch.search("giá xăng", str(tmp_path / "ix"), weights=replace(bm25_only, full_first_max_words=0)).hits
     assert [h.partial for h in hits[:2]] == [True, False]  # still marked
+
+
+# Whole-article evidence (issue 12): a headline's words spread over an article's paragraphs.
+# a's paragraph is the best passage (every word, once); b holds the words over its paragraphs,
+# more often. With the lane's weight b's whole article wins, without it a's passage.
+SPREAD = {"a": "A\nGiá xăng tăng ở Hà Nội.\nTin khác.",
+          "b": "B\nGiá xăng tăng.\nXăng tăng giá.\nGiá xăng tăng, giá xăng ở Hà Nội tăng.\nHà Nội: xăng."}
+ACCENTED_Q = "giá xăng tăng ở Hà Nội"
+PLAIN_Q = "gia xang tang o ha noi"
+
+
+def _only(field):
+    return replace(NO_PROXIMITY, **{**NO_ARTICLE, field: 5.0}, article_length_power=0)
+
+
+@pytest.mark.parametrize("field,q", [("article_folded", ACCENTED_Q), ("article_exact", ACCENTED_Q),
+                                     ("article_words", ACCENTED_Q), ("article_plain_folded", PLAIN_Q),
+                                     ("article_plain_fwords", PLAIN_Q)])
+def test_whole_article_lanes(tmp_path, field, q):
+    flips(tmp_path, SPREAD, q, _only(field), {field: 0}, ["b", "a"], one_per_article=True)
+
+
+def test_whole_article_evidence_grows_with_the_query(tmp_path):
+    # the same evidence, weighed by (6 syllables / ref) ** power: with a large ref it vanishes
+    base = replace(_only("article_folded"), article_length_power=1.0, article_length_ref=6.0)
+    flips(tmp_path, SPREAD, ACCENTED_Q, base, {"article_length_ref": 6000.0}, ["b", "a"], one_per_article=True)

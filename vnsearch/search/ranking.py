@@ -50,6 +50,19 @@ class Weights:
     # queries: 5 lowered MRR@10 there (0.9199 → 0.9180 with diacritics, 0.9158 → 0.9139
     # without), as on the odd ones; every word required, 0.9175 and 0.9100.
     full_first_max_words: int = 4
+    # By article (``article_rank``): an article's score is its best paragraph's over the
+    # query's best, plus (syllables / article_length_ref) ** article_length_power × the sum of
+    # its whole-article BM25 lanes, each over the query's best in that lane, weighted:
+    # typed with diacritics, folded syllables, exact syllables and pyvi words; typed without,
+    # folded syllables and folded compounds (every reading). Fitted on the even query ids of
+    # the four shared collections, every query form, at once (README, "Measuring relevance").
+    article_folded: float = 0.35
+    article_exact: float = 1.0
+    article_words: float = 1.0
+    article_plain_folded: float = 0.75
+    article_plain_fwords: float = 1.5
+    article_length_power: float = 0.5  # long queries (headlines, leads) trust whole articles more
+    article_length_ref: float = 15.0
 
 
 DEFAULT_WEIGHTS = Weights()

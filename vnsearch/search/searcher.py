@@ -17,6 +17,7 @@ from ..indexer import open_index, reading
 from ..restore import restorable, restore_tokens
 from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
 from ..scoring import PostingsCache
+from . import article_rank
 from .highlight import Forms, highlight_forms, make_snippet
 from .matching import ARTICLES, PARAGRAPHS, Filters, Matcher
 from .ranking import DEFAULT_WEIGHTS, Plan, Weights
@@ -78,6 +79,7 @@ class Searcher:
             self._searcher = self._ix.searcher()
             self._cache = PostingsCache(self._searcher.reader())
         self._readings: dict[str, list[tuple[str, int]]] = {}
+        self._article_stats: article_rank.ArticleStats | None = None
 
     def close(self) -> None:
         self._searcher.close()
@@ -189,6 +191,43 @@ class Searcher:
         rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
         return docs[rank < keep]
 
+    def _rank_articles(self, best: list, tiers: list[np.ndarray], scores: np.ndarray, aq: AnalysedQuery,
+                       limit: int, partial_of) -> list:
+        """Articles in relevance order: within each tier, by their best paragraph's score (over
+        the query's best) plus whole-article evidence (``article_rank``): a headline's or a
+        lead's words are spread over an article's paragraphs. ``best``: each article's best
+        reranked paragraph, as (tier, score, docnum, stored, partial); returns the same, the
+        combined score in place of the paragraph's."""
+        if self._article_stats is None:
+            self._article_stats = article_rank.ArticleStats(self._cache)
+        stats = self._article_stats
+        slots = stats.slots
+        tokens = [t for leaf in aq.leaves() if leaf.is_text and leaf.field is None for t in leaf.tokens]
+        evidence = article_rank.article_evidence(stats, tokens, self.readings, self.weights)
+        passage = np.zeros(stats.n)
+        reranked = {}
+        for item in best:
+            passage[slots[item[2]]] = item[1]
+            reranked[int(slots[item[2]])] = item
+        final = article_rank.combine(passage, evidence)
+        out, seen = [], set()
+        for tier, docs in enumerate(tiers):
+            in_tier = np.unique(slots[docs])
+            in_tier = in_tier[~np.isin(in_tier, list(seen))] if seen else in_tier
+            order = in_tier[np.lexsort((in_tier, -final[in_tier]))][:limit]
+            for s in order.tolist():
+                if s in reranked:
+                    item = reranked[s]
+                else:  # not among the reranked paragraphs: its best-scored one in this tier
+                    mine = docs[slots[docs] == s]
+                    docnum = int(mine[np.argmax(scores[mine])])
+                    item = (tier, 0.0, docnum, self._searcher.stored_fields(docnum), partial_of(tier, docnum))
+                out.append((item[0], float(final[s]), item[2], item[3], item[4]))
+                seen.add(s)
+            if len(out) >= limit:
+                break
+        return out
+
     @staticmethod
     def _check_sort(sort: str) -> None:
         if sort not in SORTS:
@@ -237,7 +276,8 @@ class Searcher:
         if not full_first:
             tiers = [np.concatenate(tiers)]
             is_full = full_paragraphs
-        depth = max(self.weights.rerank, limit * (4 * max(1, passages) if one_per_article else 1))
+        # (by article, not by passages: the articles ranked are the same whatever is shown of them)
+        depth = max(self.weights.rerank, limit * (4 if one_per_article else 1))
         days = self._cache.field_codes("date")[1] if sort == "date" else None
         rescored = []
         for tier, candidates in enumerate(tiers):
@@ -262,6 +302,9 @@ class Searcher:
             for item in rescored:  # best first: each article's first is its best
                 groups.setdefault(item[3]["article_id"], []).append(item)
             rescored = [group[0] for group in groups.values()]
+            if days is None:
+                partial_of = (lambda tier, d: tier > 0) if full_first else (lambda tier, d: not is_full[d])
+                rescored = self._rank_articles(rescored, tiers, scores, aq, limit, partial_of)
         forms = highlight_forms(leaves)
         hits = []
         for _, score, _, stored, partial in rescored[:limit]:

@@ -1,0 +1,159 @@
+"""Article-level evidence for ``--by-article`` ranking (issue 12): BM25 over whole articles,
+computed from the paragraph postings, no new index fields.
+
+A headline's or a lead's words are spread over an article's paragraphs; ranking an article by
+its best paragraph alone misses that. For every lane, a term's frequency in an article is the
+sum of its frequencies in the article's paragraphs (``np.bincount`` over the ``akey`` slots the
+postings cache already has), an article's length is the sum of its paragraphs' lengths, and
+document frequencies count articles. Lanes:
+
+  "folded"   folded syllables of the query
+  "words"    pyvi words of the query: compounds in the words lane ("ho_tich|hộ_tịch"), the
+             syllables pyvi left alone in the exact lane (only when typed with diacritics)
+  "fwords"   the same without diacritics: the query's folded syllables read greedily as the
+             longest folded compounds the index knows ("ho_tich|" + every reading, tf summed),
+             the rest as folded syllables (any query)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..analysis import READING_SEPARATOR, QueryToken, compounds
+from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, PARAGRAPH
+from ..text import fold
+
+K1 = 1.2
+B = 0.75
+LONGEST = 4  # syllables in the longest folded compound looked up
+
+
+class ArticleStats:
+    """Article slots and per-article field lengths of one open reader (computed once)."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.slots, self.n = cache.article_slots()
+        para = cache.kind_mask(PARAGRAPH)
+        self.para_docs = np.flatnonzero(para)
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._norms: dict[tuple[str, float, float], np.ndarray] = {}
+        docs = self.para_docs
+        self.n_articles = max(1, int(len(np.unique(self.slots[docs]))))
+
+    def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
+        if fieldname not in self._lengths:
+            plen, _ = self.cache.lengths(fieldname)
+            docs = self.para_docs
+            alen = np.bincount(self.slots[docs], weights=plen[docs], minlength=self.n)
+            present = alen > 0
+            self._lengths[fieldname] = (alen, float(alen[present].mean()) if present.any() else 1.0)
+        return self._lengths[fieldname]
+
+    def tf(self, fieldname: str, terms: list[str]) -> np.ndarray:
+        """Frequency in each article of any of ``terms`` (summed)."""
+        out = np.zeros(self.n, dtype=np.float64)
+        for term in terms:
+            ids, tfs = self.cache.postings(fieldname, term)
+            if not len(ids):
+                continue
+            out += np.bincount(self.slots[ids], weights=tfs.astype(np.float64), minlength=self.n)
+        return out
+
+    def bm25(self, fieldname: str, groups: list[list[str]], k1: float = K1, b: float = B) -> np.ndarray:
+        """Sum over term groups (a group's terms count as one term) of article BM25."""
+        key = (fieldname, k1, b)
+        if key not in self._norms:
+            alen, avg = self.lengths(fieldname)
+            self._norms[key] = k1 * (1 - b + b * alen / avg)
+        norm = self._norms[key]
+        out = np.zeros(self.n, dtype=np.float64)
+        for group in groups:
+            tf = self.tf(fieldname, group)
+            df = int(np.count_nonzero(tf))
+            if df:  # whole arrays: cheaper than indexing the articles hit
+                out += math.log(1.0 + (self.n_articles - df + 0.5) / (df + 0.5)) * (k1 + 1) * tf / (tf + norm)
+        return out
+
+
+def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[list[str]]]:
+    """The query's term groups per lane (see the module docstring). ``readings`` maps a folded
+    compound ("ho_tich") to its readings in the index ([("hộ_tịch", df), ...])."""
+    lanes: dict[str, list[list[str]]] = {}
+    lanes["folded"] = [[f] for f in dict.fromkeys(t.folded for t in tokens)]
+    typed_exact = any(t.exact != t.folded for t in tokens)
+    if typed_exact:
+        words = compounds(tokens)
+        in_compound = set()  # positions inside compounds, from pyvi's joined flags (as group_words)
+        run = []
+        for t in tokens:
+            if t.joined and run and t.pos == run[-1].pos + 1:
+                run.append(t)
+            else:
+                if len(run) > 1:
+                    in_compound.update(x.pos for x in run)
+                run = [t]
+        if len(run) > 1:
+            in_compound.update(x.pos for x in run)
+        groups = [[fold(w) + READING_SEPARATOR + w] for w in dict.fromkeys(words)]
+        singles = dict.fromkeys(t.exact for t in tokens if t.pos not in in_compound)
+        lanes["words"] = groups
+        lanes["words_singles"] = [[s] for s in singles]
+        lanes["exact"] = [[e] for e in dict.fromkeys(t.exact for t in tokens)]
+    # folded compounds, greedily longest first, never across punctuation
+    fgroups, fsingles = [], []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(LONGEST, len(tokens) - i), 1, -1):
+            run = tokens[i:i + n]
+            if any(b.gap or b.pos != a.pos + 1 for a, b in zip(run, run[1:])):
+                continue
+            key = "_".join(t.folded for t in run)
+            found = readings(key)
+            if found:
+                fgroups.append([key + READING_SEPARATOR + r for r, _ in found])
+                i += n
+                break
+        else:
+            fsingles.append(tokens[i].folded)
+            i += 1
+    lanes["fwords"] = fgroups
+    lanes["fwords_singles"] = [[s] for s in dict.fromkeys(fsingles)]
+    return lanes
+
+
+def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings) -> dict[str, np.ndarray]:
+    terms = query_terms(tokens, readings)
+    out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"])}
+    if "words" in terms:
+        out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"])
+        out["words"] = stats.bm25(CONTENT_WORDS, terms["words"]) + stats.bm25(CONTENT_EXACT, terms["words_singles"])
+    else:
+        out["fwords"] = stats.bm25(CONTENT_WORDS, terms["fwords"]) + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"])
+    return out
+
+
+def article_evidence(stats: ArticleStats, tokens: list[QueryToken], readings, weights) -> np.ndarray:
+    """(n / ref) ** power × Σ w_lane × lane / max(lane), one value per article slot
+    (``weights``: ``ranking.Weights``, its ``article_*`` fields)."""
+    if not tokens:
+        return np.zeros(stats.n)
+    lanes = lane_scores(stats, tokens, readings)
+    if "exact" in lanes:
+        lane_weights = {"folded": weights.article_folded, "exact": weights.article_exact, "words": weights.article_words}
+    else:
+        lane_weights = {"folded": weights.article_plain_folded, "fwords": weights.article_plain_fwords}
+    total = np.zeros(stats.n)
+    for lane, w in lane_weights.items():
+        top = lanes[lane].max() if len(lanes[lane]) else 0.0
+        if top > 0 and w:
+            total += w * lanes[lane] / top
+    return total * (len(tokens) / weights.article_length_ref) ** weights.article_length_power
+
+
+def combine(best_passage: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+    """Per article slot: best paragraph score / the query's best, plus the article evidence."""
+    top = best_passage.max() if len(best_passage) else 0.0
+    return (best_passage / top if top > 0 else best_passage) + evidence
