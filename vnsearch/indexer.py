@@ -26,6 +26,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
 from . import integrity
+from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, VnsearchError
 from .parallel import ParallelWriter
@@ -344,9 +345,12 @@ def update_index(
 
     failed: set[str] = set()
     total = count_articles(corpus) if progress else None
+    # Files unchanged since the last update (same size, times and inode) are not read again.
+    generation = -1 if rebuild or not index_exists(index_dir) else integrity.latest_generation(index_dir)
+    stamps = Stamps(index_dir, corpus, generation)
     report = sync_articles(
-        read_corpus(corpus, skip, failed), index_dir, rebuild=rebuild, progress=progress, total=total,
-        keep_files=failed, corpus=corpus,
+        read_corpus(corpus, skip, failed, stamps=stamps), index_dir, rebuild=rebuild, progress=progress,
+        total=total, keep_files=failed, corpus=corpus, stamps=stamps,
     )
     report.skipped = skipped
     report.seconds = time.perf_counter() - start
@@ -394,6 +398,7 @@ def sync_articles(
     total: int | None = None,
     keep_files: set[str] | frozenset = frozenset(),
     corpus: str | None = None,
+    stamps: Stamps | None = None,
 ) -> UpdateReport:
     """Make the index hold exactly ``articles``: the work behind ``update_index``, for callers
     that read articles from elsewhere (``evaluate`` reads BEIR collections). ``corpus``, when
@@ -407,11 +412,15 @@ def sync_articles(
     Indexed articles that are not among ``articles`` are deleted, except those whose corpus
     file is in ``keep_files`` (read after the articles are consumed: files that failed to read).
     When ``articles`` is empty the index is left untouched. Any failure (a full disk, a
-    read-only folder, Ctrl-C, a kill) leaves the last committed index as it was."""
+    read-only folder, Ctrl-C, a kill) leaves the last committed index as it was.
+
+    ``stamps``: the record of corpus files (see ``stamps``) that ``articles`` was read with;
+    ``stamps.Unchanged`` items among ``articles`` are articles known to be unchanged. After a
+    successful run the record of this run is saved for the next."""
     made_folder = not os.path.exists(index_dir)
     fresh = not index_exists(index_dir)
     try:
-        return _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, fresh and not rebuild)
+        return _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, fresh and not rebuild, stamps)
     except BaseException as e:
         if fresh:
             _remove_unfinished(index_dir, made_folder)
@@ -430,9 +439,11 @@ def _write_failure(index_dir: str, e: OSError) -> str:
     return f"cannot write the index at {index_dir} ({_describe(e)}); it was left as it was: {advice}"
 
 
-def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, created) -> UpdateReport:
+def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, created, stamps=None) -> UpdateReport:
     start = time.perf_counter()
+    started_ns = now_ns()
     report = UpdateReport()
+    lazy = False  # the index's hashes are read only when an article was read from a file
     if rebuild:
         if _is_foreign(index_dir):
             _create_index(index_dir)  # raises: never overwrite a folder that is not ours
@@ -443,11 +454,23 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
         known = {}
     elif not created:
         ix = open_index(index_dir)
-        known = indexed_hashes(ix)
+        lazy = stamps is not None and bool(stamps.old)
+        known = {} if lazy else indexed_hashes(ix)
     else:
         ix = _create_index(index_dir, corpus)
         report.created = True
         known = {}
+
+    indexed = len(known)  # article records in the index before this run (when read)
+    reused: list[str] = []  # ids of articles of unchanged files, while ``known`` is not read
+
+    def load_known() -> None:
+        nonlocal lazy, known, indexed
+        lazy = False
+        known = indexed_hashes(ix)
+        indexed = len(known)
+        for article_id in reused:
+            known.pop(article_id, None)
 
     writer = None
     pending: list[tuple[Article, bool]] = []  # (article, replaces an indexed one)
@@ -469,6 +492,15 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
             seen += 1
             if progress:
                 progress(seen, max(total or 0, seen))
+            if isinstance(article, Unchanged):  # its file is as it was at the last update
+                if lazy:
+                    reused.append(article.id)
+                else:
+                    known.pop(article.id, None)
+                report.unchanged += 1
+                continue
+            if lazy:
+                load_known()
             old, _ = known.pop(article.id, (None, None))
             if old == article.content_hash:
                 report.unchanged += 1
@@ -487,6 +519,11 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
                     write(*item)
                 pending = []
         report.read = seen
+        if lazy:
+            if stamps.covers():  # every file as recorded: nothing was removed either
+                indexed = stamps.old_articles
+            else:
+                load_known()
         # indexed, no longer in the corpus (unless their file could not be read this time)
         gone = [i for i, (_, file) in known.items() if not _in(file, keep_files)]
         report.kept = len(known) - len(gone)
@@ -507,6 +544,9 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
     if writer is not None:
         _check_complete(ix, seen + report.kept)
         integrity.record(index_dir, ix)
+        indexed = seen + report.kept
+    if stamps is not None and seen and (writer is not None or not stamps.reused_all):
+        stamps.save(ix.latest_generation(), indexed, started_ns)
     if seen and corpus and not _same_path(corpus, recorded_corpus(index_dir)):
         _write_marker(index_dir, corpus)
     report.removed = len(gone)
