@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
 from . import integrity
+from .codec import TermAtATimeW3Codec
 from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, VnsearchError
@@ -597,7 +597,7 @@ CODEC_BLOCK = 1024
 
 
 def _open_writer(ix, index_dir: str, parallel: bool):
-    codec = W3Codec(blocklimit=CODEC_BLOCK)
+    codec = TermAtATimeW3Codec(blocklimit=CODEC_BLOCK)
     try:
         if parallel:
             return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)
