@@ -4,6 +4,7 @@ alone and SQLite FTS5 on the same text, in one run. A script, not a test.
     python bench/run.py                      # dantri (2,653 articles), the everyday corpus
     python bench/run.py --corpus vntc        # vntc (84,132 articles), the scale corpus
     python bench/run.py --skip-pyvi          # leave out the (slow) pyvi-only baseline
+    python bench/run.py --breakdown          # also: index bytes by file kind and by field
 
 Prints one table and writes it as JSON to bench/results/<corpus>.json. Figures of one run are
 meant to be compared with each other only.
@@ -124,12 +125,46 @@ def bench_fts5(corpus: Path, queries: list[str], work: Path) -> dict:
     }
 
 
+def size_breakdown(index_dir: Path) -> dict:
+    """Where the index's bytes are: by file kind (inside Whoosh's compound segment files) and,
+    for the postings, by field (with postings and terms counted)."""
+    from collections import Counter
+
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    kinds: Counter = Counter()
+    for seg in ix._segments():
+        storage = seg.open_compound_file(ix.storage) if seg.is_compound() else ix.storage
+        for name in storage.list():
+            if name.startswith(seg.make_filename("")):
+                kinds[name[len(seg.make_filename("")):].lstrip(".")] += storage.file_length(name)
+    fields: dict[str, list[int]] = {}
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for (fieldname, _), info in leaf._terms.items():
+                row = fields.setdefault(fieldname, [0, 0, 0])
+                row[0] += 1
+                row[1] += info.doc_frequency()
+                if not info.is_inlined():
+                    length = info.extent()[1]
+                    row[2] += length[0] if isinstance(length, tuple) else length
+    lengths = {k: v for k, v in kinds.items() if k.endswith("_len.col")}
+    for k in lengths:
+        del kinds[k]
+    kinds["field lengths (.col)"] = sum(lengths.values())
+    return {"files": dict(kinds.most_common()),
+            "postings_by_field": {f: {"terms": t, "postings": p, "bytes": b} for f, (t, p, b) in
+                                  sorted(fields.items(), key=lambda kv: -kv[1][2])}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="dantri")
     ap.add_argument("--queries", type=Path, default=QUERIES)
     ap.add_argument("--skip-pyvi", action="store_true", help="leave out the pyvi-only baseline")
     ap.add_argument("--skip-fts5", action="store_true", help="leave out SQLite FTS5")
+    ap.add_argument("--breakdown", action="store_true", help="also: index bytes by file kind and by field")
     ap.add_argument("--out", type=Path, help="JSON output (default bench/results/<corpus>.json)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -163,6 +198,8 @@ def main() -> None:
             "index_bytes": dir_size(index_dir),
             "index_over_text": dir_size(index_dir) / text_bytes,
         }
+        if args.breakdown:
+            result["size_breakdown"] = size_breakdown(index_dir)
         if not args.skip_pyvi:
             pyvi = bench_pyvi(source)
             result["pyvi_only_s"] = pyvi
@@ -177,6 +214,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         start = time.perf_counter() - t0
         result["incremental"] = {"wall_s": wall, "python_start_s": start, "summary": out.stdout.strip()}
+        # nothing changed since: what `vnsearch index` costs when there is nothing to do
+        wall, _, out = run_child(vnsearch_cmd("index", "--corpus", str(corpus_dir), "--index", str(index_dir)))
+        result["noop"] = {"wall_s": wall, "summary": out.stdout.strip()}
 
         from vnsearch.search import Filters, Searcher
 
@@ -237,6 +277,8 @@ def table(r: dict) -> str:
         rows.append(("pyvi alone, one core", f"{r['pyvi_only_s']:.1f} s; build / pyvi = {r['build_over_pyvi']:.2f}"))
     i = r["incremental"]
     rows.append(("add one article", f"{i['wall_s']:.2f} s whole process (Python start alone {i['python_start_s']:.2f} s)"))
+    if "noop" in r:
+        rows.append(("update, nothing changed", f"{r['noop']['wall_s']:.2f} s whole process"))
     rows.append(("warm query (library)", f"p50 {r['warm']['p50_ms']:.1f} ms, p95 {r['warm']['p95_ms']:.1f} ms, max {r['warm']['max_ms']:.1f} ms"))
     if "warm_filtered" in r:
         w = r["warm_filtered"]
@@ -246,6 +288,12 @@ def table(r: dict) -> str:
         f, x = r["fts5"], r["ratios"]
         rows.append(("SQLite FTS5", f"build {f['build_s']:.1f} s, warm p50 {f['warm_p50_ms']:.2f} ms / p95 {f['warm_p95_ms']:.2f} ms, cold p50 {f['cold_p50_ms']:.0f} ms"))
         rows.append(("vnsearch / FTS5", f"build {x['build']:.1f}×, warm p50 {x['warm_p50']:.1f}×, warm p95 {x['warm_p95']:.1f}×, cold p50 {x['cold_p50']:.1f}×"))
+    if "size_breakdown" in r:
+        sb = r["size_breakdown"]
+        rows.append(("index bytes by file", ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sb["files"].items())))
+        rows.append(("postings bytes by field", ", ".join(
+            f"{f} {v['bytes'] / 1e6:.1f} MB ({v['bytes'] / max(1, v['postings']):.1f} B/posting)"
+            for f, v in sb["postings_by_field"].items() if v["bytes"] >= 1e5)))
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"| {k:<{width}} | {v} |" for k, v in rows)
 

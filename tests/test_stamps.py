@@ -106,3 +106,23 @@ def test_a_record_of_another_generation_is_not_used(seed_corpus, tmp_path, monke
     r = update_index(str(seed_corpus), index_dir)
     assert (r.removed, r.unchanged) == (1, 2)
     assert sorted(opened) == sorted(os.listdir(seed_corpus))
+
+
+def test_adding_a_file_reads_neither_the_others_nor_every_article_record(seed_corpus, tmp_path, monkeypatch, trusting):
+    # vnsearch add on vntc: one new file beside 84,000 indexed articles
+    from vnsearch import indexer
+
+    index_dir = str(tmp_path / "ix")
+    update_index(str(seed_corpus), index_dir)
+    write_articles(seed_corpus, {"new": "Bão số 9\nCơn bão đổ bộ vào miền Trung."})
+
+    def everything(ix):
+        raise AssertionError("read every article record")
+
+    monkeypatch.setattr(indexer, "indexed_hashes", everything)
+    opened = reads(monkeypatch)
+    r = update_index(str(seed_corpus), index_dir)
+    assert (r.added, r.unchanged, r.removed) == (1, 2, 0)
+    assert opened == ["new.txt"]
+    monkeypatch.undo()
+    assert len(indexed_hashes(open_index(index_dir))) == 3

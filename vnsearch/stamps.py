@@ -57,7 +57,6 @@ class Stamps:
         self.taken_ns = 0
         self.new: dict[str, list] = {}
         self.reused_all = True  # every file of this run was taken from the record
-        self.reused_ids: set[str] = set()
         data = read(index_dir)
         if data and data.get("corpus") == self.corpus and data.get("generation") == generation >= 1:
             self.old = data.get("files") or {}
@@ -75,7 +74,6 @@ class Stamps:
         if any(a in seen for a in ids):
             return None
         self.new[rel] = entry
-        self.reused_ids.update(ids)
         return ids
 
     def read_file(self, rel: str, st: os.stat_result, articles: list[tuple[str, str]], clean: bool) -> None:
@@ -87,10 +85,15 @@ class Stamps:
         else:
             self.new.pop(rel, None)
 
-    def covers(self) -> bool:
-        """Whether this run took every file from the record and the index holds exactly the
-        recorded articles (it is still at the recorded generation): nothing was removed."""
-        return self.reused_all and set(self.new) == set(self.old) and self.old_articles == len(self.reused_ids)
+    def old_ids(self) -> dict[str, str]:
+        """id → file of every article in the record."""
+        return {article_id: rel for rel, entry in self.old.items() for article_id, _ in entry[4]}
+
+    def complete(self) -> bool:
+        """Whether the index holds exactly the recorded articles: it is at the recorded
+        generation (or the record would not have been read) and held as many articles as the
+        record names (none from a file that gave notes, which is never recorded)."""
+        return bool(self.old) and self.old_articles == sum(len(entry[4]) for entry in self.old.values())
 
     def save(self, generation: int, articles: int, started_ns: int) -> None:
         """Record this run's files for the index's ``generation`` holding ``articles``
