@@ -126,3 +126,26 @@ def test_adding_a_file_reads_neither_the_others_nor_every_article_record(seed_co
     assert opened == ["new.txt"]
     monkeypatch.undo()
     assert len(indexed_hashes(open_index(index_dir))) == 3
+
+
+def test_the_progress_count_of_an_unchanged_file_comes_from_the_record(tmp_path, trusting):
+    # counting vntc's 84,000 lines for the progress bar read the whole file again
+    import json
+
+    from vnsearch.indexer import count_articles
+    from vnsearch.integrity import latest_generation
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text("".join(json.dumps({"id": f"a{i}", "title": f"Bài {i}", "body": "Đoạn."}) + "\n"
+                                            for i in range(3)), encoding="utf-8")
+    index_dir = str(tmp_path / "ix")
+    update_index(str(corpus), index_dir)
+    record = stamps.read(index_dir)
+    assert len(record["files"]["a.jsonl"][4]) == 3
+    record["files"]["a.jsonl"][4].append(["a9", "0" * 32])  # a count only the record can give
+    with open(os.path.join(index_dir, stamps.FILE), "w", encoding="utf-8") as f:
+        json.dump(record, f)
+    known = stamps.Stamps(index_dir, str(corpus), latest_generation(index_dir))
+    assert count_articles(str(corpus), known) == 4
+    assert count_articles(str(corpus)) == 3

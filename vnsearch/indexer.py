@@ -344,10 +344,10 @@ def update_index(
         note(message)
 
     failed: set[str] = set()
-    total = count_articles(corpus) if progress else None
     # Files unchanged since the last update (same size, times and inode) are not read again.
     generation = -1 if rebuild or not index_exists(index_dir) else integrity.latest_generation(index_dir)
     stamps = Stamps(index_dir, corpus, generation)
+    total = count_articles(corpus, stamps) if progress else None
     report = sync_articles(
         read_corpus(corpus, skip, failed, stamps=stamps), index_dir, rebuild=rebuild, progress=progress,
         total=total, keep_files=failed, corpus=corpus, stamps=stamps,
@@ -373,13 +373,21 @@ def _refuse_foreign_corpus(corpus: str, index_dir: str, recorded: str | None) ->
         )
 
 
-def count_articles(corpus: str) -> int:
+def count_articles(corpus: str, stamps: Stamps | None = None) -> int:
     """About how many articles ``corpus`` holds (for a progress bar): one per file, one per
-    non-empty line of JSON Lines."""
+    non-empty line of JSON Lines; for a file unchanged since the last update (``stamps``), as
+    many as it held then."""
     total = 0
+    single = os.path.isfile(corpus)
     for path in article_files(corpus):
         try:
-            if path.lower().endswith((".jsonl", ".jsonl.gz")):
+            known = None
+            if stamps is not None:
+                rel = os.path.basename(path) if single else os.path.relpath(path, corpus)
+                known = stamps.count(rel, os.stat(path))
+            if known is not None:
+                total += known
+            elif path.lower().endswith((".jsonl", ".jsonl.gz")):
                 opener = gzip.open if path.lower().endswith(".gz") else open
                 with opener(path, "rb") as f:
                     total += sum(1 for line in f if line.strip())

@@ -63,12 +63,23 @@ class Stamps:
             self.old_articles = data.get("articles", -1)
             self.taken_ns = data.get("taken_ns", 0)
 
-    def unchanged(self, rel: str, st: os.stat_result, seen: set[str]) -> list[str] | None:
-        """The ids of ``rel``'s articles when the file is unchanged since the record, else None."""
+    def _entry(self, rel: str, st: os.stat_result) -> list | None:
         entry = self.old.get(rel)
         if entry is None or entry[:4] != stamp(st):
             return None
         if max(st.st_mtime_ns, st.st_ctime_ns) >= self.taken_ns - RACY_NS:
+            return None
+        return entry
+
+    def count(self, rel: str, st: os.stat_result) -> int | None:
+        """How many articles ``rel`` holds, when it is unchanged since the record."""
+        entry = self._entry(rel, st)
+        return None if entry is None else len(entry[4])
+
+    def unchanged(self, rel: str, st: os.stat_result, seen: set[str]) -> list[str] | None:
+        """The ids of ``rel``'s articles when the file is unchanged since the record, else None."""
+        entry = self._entry(rel, st)
+        if entry is None:
             return None
         ids = [a for a, _ in entry[4]]
         if any(a in seen for a in ids):
