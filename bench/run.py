@@ -52,36 +52,40 @@ def dir_size(path: Path) -> int:
 
 
 def run_child(args, **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
-    """(wall seconds, peak RSS in bytes, result) of a child process."""
+    """(wall seconds, peak RSS in bytes, result) of a child process; its CPU seconds (user +
+    system, workers included) in ``result.cpu_s``."""
     code = (
         "import resource, subprocess, sys, json;"
         "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "print(json.dumps([r.returncode, r.stdout, r.stderr, "
-        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps([r.returncode, r.stdout, r.stderr, u.ru_maxrss, u.ru_utime + u.ru_stime]))"
     )
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, **kwargs)
     wall = time.perf_counter() - t0
-    rc, stdout, stderr, maxrss_kb = json.loads(out.stdout)
+    rc, stdout, stderr, maxrss_kb, cpu = json.loads(out.stdout)
     if rc != 0:
         raise SystemExit(f"{' '.join(args)} failed ({rc}): {stderr.strip()}")
-    return wall, maxrss_kb * 1024, subprocess.CompletedProcess(args, rc, stdout, stderr)
+    result = subprocess.CompletedProcess(args, rc, stdout, stderr)
+    result.cpu_s = cpu
+    return wall, maxrss_kb * 1024, result
 
 
 def vnsearch_cmd(*args):
     return [sys.executable, "-m", "vnsearch", *args]
 
 
-def bench_pyvi(corpus: Path) -> float:
-    """Seconds pyvi's own ViTokenizer.tokenize takes over the corpus text, on one core."""
+def bench_pyvi(corpus: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds pyvi's own ViTokenizer.tokenize takes over the corpus text, on one core."""
     code = (
         "import sys, time; sys.path.insert(0, %r); from bench.run import texts_of;"
         "from pyvi import ViTokenizer; from vnsearch.text import normalize;"
-        "texts = [normalize(t) for t in texts_of(%r)]; t0 = time.perf_counter();"
-        "[ViTokenizer.tokenize(t) for t in texts]; print(time.perf_counter() - t0)"
+        "texts = [normalize(t) for t in texts_of(%r)]; t0 = time.perf_counter(); c0 = time.process_time();"
+        "[ViTokenizer.tokenize(t) for t in texts]; print(time.perf_counter() - t0, time.process_time() - c0)"
     ) % (str(ROOT), str(corpus))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    wall, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def bench_fts5(corpus: Path, queries: list[str], work: Path) -> dict:
@@ -192,6 +196,7 @@ def main() -> None:
         result["articles"] = int(out.stdout.split()[0])
         result["build"] = {
             "wall_s": wall,
+            "cpu_s": out.cpu_s,  # on a shared machine, steadier than wall
             "paragraphs_per_s": paragraphs / wall,
             "syllables_per_s": syllables / wall,
             "peak_rss_bytes": rss,
@@ -201,9 +206,11 @@ def main() -> None:
         if args.breakdown:
             result["size_breakdown"] = size_breakdown(index_dir)
         if not args.skip_pyvi:
-            pyvi = bench_pyvi(source)
+            pyvi, pyvi_cpu = bench_pyvi(source)
             result["pyvi_only_s"] = pyvi
-            result["build_over_pyvi"] = wall / pyvi
+            result["pyvi_only_cpu_s"] = pyvi_cpu
+            result["build_over_pyvi"] = result["build"]["wall_s"] / pyvi
+            result["build_cpu_over_pyvi_cpu"] = result["build"]["cpu_s"] / pyvi_cpu
 
         (corpus_dir / "bench-new-article.txt").write_text(
             "Bài mới cho phép đo cập nhật\nMột bài báo mới được thêm vào kho để đo thời gian cập nhật chỉ mục.\n",
@@ -270,11 +277,13 @@ def table(r: dict) -> str:
     b = r["build"]
     rows = [
         ("corpus", f"{r['corpus']}: {r['articles']} articles, {r['paragraphs']} paragraphs, {r['syllables']} syllables, {r['text_bytes'] / 1e6:.1f} MB text"),
-        ("full build", f"{b['wall_s']:.1f} s wall, {b['paragraphs_per_s']:.0f} paragraphs/s, {b['syllables_per_s']:.0f} syllables/s, peak RSS {b['peak_rss_bytes'] / 1e6:.0f} MB"),
+        ("full build", f"{b['wall_s']:.1f} s wall, {b.get('cpu_s', 0):.1f} s CPU, {b['paragraphs_per_s']:.0f} paragraphs/s, {b['syllables_per_s']:.0f} syllables/s, peak RSS {b['peak_rss_bytes'] / 1e6:.0f} MB"),
         ("index size", f"{b['index_bytes'] / 1e6:.1f} MB = {b['index_over_text']:.2f} × the text"),
     ]
     if "pyvi_only_s" in r:
-        rows.append(("pyvi alone, one core", f"{r['pyvi_only_s']:.1f} s; build / pyvi = {r['build_over_pyvi']:.2f}"))
+        rows.append(("pyvi alone, one core", f"{r['pyvi_only_s']:.1f} s; build / pyvi = {r['build_over_pyvi']:.2f}"
+                     + (f" (CPU: {r['pyvi_only_cpu_s']:.1f} s; build / pyvi = {r['build_cpu_over_pyvi_cpu']:.2f})"
+                        if "pyvi_only_cpu_s" in r else "")))
     i = r["incremental"]
     rows.append(("add one article", f"{i['wall_s']:.2f} s whole process (Python start alone {i['python_start_s']:.2f} s)"))
     if "noop" in r:
