@@ -26,6 +26,7 @@ from whoosh.writing import CLEAR
 
 from . import integrity
 from .codec import TermAtATimeW3Codec
+from .stamps import FILE as STAMPS_FILE
 from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, VnsearchError
@@ -242,7 +243,8 @@ def _remove_unfinished(index_dir: str, made_folder: bool) -> None:
             shutil.rmtree(index_dir, ignore_errors=True)
             return
         for name in os.listdir(index_dir):
-            if name == MARKER or name == integrity.MANIFEST or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".seg"):
+            ours = (MARKER, integrity.MANIFEST, STAMPS_FILE)
+            if name in ours or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".seg"):
                 try:
                     os.remove(os.path.join(index_dir, name))
                 except OSError:
