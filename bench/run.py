@@ -4,6 +4,7 @@ alone and SQLite FTS5 on the same text, in one run. A script, not a test.
     python bench/run.py                      # dantri (2,653 articles), the everyday corpus
     python bench/run.py --corpus vntc        # vntc (84,132 articles), the scale corpus
     python bench/run.py --skip-pyvi          # leave out the (slow) pyvi-only baseline
+    python bench/run.py --breakdown          # also: index bytes by file kind and by field
 
 Prints one table and writes it as JSON to bench/results/<corpus>.json. Figures of one run are
 meant to be compared with each other only.
@@ -51,36 +52,40 @@ def dir_size(path: Path) -> int:
 
 
 def run_child(args, **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
-    """(wall seconds, peak RSS in bytes, result) of a child process."""
+    """(wall seconds, peak RSS in bytes, result) of a child process; its CPU seconds (user +
+    system, workers included) in ``result.cpu_s``."""
     code = (
         "import resource, subprocess, sys, json;"
         "r = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "print(json.dumps([r.returncode, r.stdout, r.stderr, "
-        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps([r.returncode, r.stdout, r.stderr, u.ru_maxrss, u.ru_utime + u.ru_stime]))"
     )
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, **kwargs)
     wall = time.perf_counter() - t0
-    rc, stdout, stderr, maxrss_kb = json.loads(out.stdout)
+    rc, stdout, stderr, maxrss_kb, cpu = json.loads(out.stdout)
     if rc != 0:
         raise SystemExit(f"{' '.join(args)} failed ({rc}): {stderr.strip()}")
-    return wall, maxrss_kb * 1024, subprocess.CompletedProcess(args, rc, stdout, stderr)
+    result = subprocess.CompletedProcess(args, rc, stdout, stderr)
+    result.cpu_s = cpu
+    return wall, maxrss_kb * 1024, result
 
 
 def vnsearch_cmd(*args):
     return [sys.executable, "-m", "vnsearch", *args]
 
 
-def bench_pyvi(corpus: Path) -> float:
-    """Seconds pyvi's own ViTokenizer.tokenize takes over the corpus text, on one core."""
+def bench_pyvi(corpus: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds pyvi's own ViTokenizer.tokenize takes over the corpus text, on one core."""
     code = (
         "import sys, time; sys.path.insert(0, %r); from bench.run import texts_of;"
         "from pyvi import ViTokenizer; from vnsearch.text import normalize;"
-        "texts = [normalize(t) for t in texts_of(%r)]; t0 = time.perf_counter();"
-        "[ViTokenizer.tokenize(t) for t in texts]; print(time.perf_counter() - t0)"
+        "texts = [normalize(t) for t in texts_of(%r)]; t0 = time.perf_counter(); c0 = time.process_time();"
+        "[ViTokenizer.tokenize(t) for t in texts]; print(time.perf_counter() - t0, time.process_time() - c0)"
     ) % (str(ROOT), str(corpus))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    wall, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def bench_fts5(corpus: Path, queries: list[str], work: Path) -> dict:
@@ -124,12 +129,46 @@ def bench_fts5(corpus: Path, queries: list[str], work: Path) -> dict:
     }
 
 
+def size_breakdown(index_dir: Path) -> dict:
+    """Where the index's bytes are: by file kind (inside Whoosh's compound segment files) and,
+    for the postings, by field (with postings and terms counted)."""
+    from collections import Counter
+
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index_dir))
+    kinds: Counter = Counter()
+    for seg in ix._segments():
+        storage = seg.open_compound_file(ix.storage) if seg.is_compound() else ix.storage
+        for name in storage.list():
+            if name.startswith(seg.make_filename("")):
+                kinds[name[len(seg.make_filename("")):].lstrip(".")] += storage.file_length(name)
+    fields: dict[str, list[int]] = {}
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for (fieldname, _), info in leaf._terms.items():
+                row = fields.setdefault(fieldname, [0, 0, 0])
+                row[0] += 1
+                row[1] += info.doc_frequency()
+                if not info.is_inlined():
+                    length = info.extent()[1]
+                    row[2] += length[0] if isinstance(length, tuple) else length
+    lengths = {k: v for k, v in kinds.items() if k.endswith("_len.col")}
+    for k in lengths:
+        del kinds[k]
+    kinds["field lengths (.col)"] = sum(lengths.values())
+    return {"files": dict(kinds.most_common()),
+            "postings_by_field": {f: {"terms": t, "postings": p, "bytes": b} for f, (t, p, b) in
+                                  sorted(fields.items(), key=lambda kv: -kv[1][2])}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="dantri")
     ap.add_argument("--queries", type=Path, default=QUERIES)
     ap.add_argument("--skip-pyvi", action="store_true", help="leave out the pyvi-only baseline")
     ap.add_argument("--skip-fts5", action="store_true", help="leave out SQLite FTS5")
+    ap.add_argument("--breakdown", action="store_true", help="also: index bytes by file kind and by field")
     ap.add_argument("--out", type=Path, help="JSON output (default bench/results/<corpus>.json)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -157,16 +196,21 @@ def main() -> None:
         result["articles"] = int(out.stdout.split()[0])
         result["build"] = {
             "wall_s": wall,
+            "cpu_s": out.cpu_s,  # on a shared machine, steadier than wall
             "paragraphs_per_s": paragraphs / wall,
             "syllables_per_s": syllables / wall,
             "peak_rss_bytes": rss,
             "index_bytes": dir_size(index_dir),
             "index_over_text": dir_size(index_dir) / text_bytes,
         }
+        if args.breakdown:
+            result["size_breakdown"] = size_breakdown(index_dir)
         if not args.skip_pyvi:
-            pyvi = bench_pyvi(source)
+            pyvi, pyvi_cpu = bench_pyvi(source)
             result["pyvi_only_s"] = pyvi
-            result["build_over_pyvi"] = wall / pyvi
+            result["pyvi_only_cpu_s"] = pyvi_cpu
+            result["build_over_pyvi"] = result["build"]["wall_s"] / pyvi
+            result["build_cpu_over_pyvi_cpu"] = result["build"]["cpu_s"] / pyvi_cpu
 
         (corpus_dir / "bench-new-article.txt").write_text(
             "Bài mới cho phép đo cập nhật\nMột bài báo mới được thêm vào kho để đo thời gian cập nhật chỉ mục.\n",
@@ -177,6 +221,9 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         start = time.perf_counter() - t0
         result["incremental"] = {"wall_s": wall, "python_start_s": start, "summary": out.stdout.strip()}
+        # nothing changed since: what `vnsearch index` costs when there is nothing to do
+        wall, _, out = run_child(vnsearch_cmd("index", "--corpus", str(corpus_dir), "--index", str(index_dir)))
+        result["noop"] = {"wall_s": wall, "summary": out.stdout.strip()}
 
         from vnsearch.search import Filters, Searcher
 
@@ -230,13 +277,17 @@ def table(r: dict) -> str:
     b = r["build"]
     rows = [
         ("corpus", f"{r['corpus']}: {r['articles']} articles, {r['paragraphs']} paragraphs, {r['syllables']} syllables, {r['text_bytes'] / 1e6:.1f} MB text"),
-        ("full build", f"{b['wall_s']:.1f} s wall, {b['paragraphs_per_s']:.0f} paragraphs/s, {b['syllables_per_s']:.0f} syllables/s, peak RSS {b['peak_rss_bytes'] / 1e6:.0f} MB"),
+        ("full build", f"{b['wall_s']:.1f} s wall, {b.get('cpu_s', 0):.1f} s CPU, {b['paragraphs_per_s']:.0f} paragraphs/s, {b['syllables_per_s']:.0f} syllables/s, peak RSS {b['peak_rss_bytes'] / 1e6:.0f} MB"),
         ("index size", f"{b['index_bytes'] / 1e6:.1f} MB = {b['index_over_text']:.2f} × the text"),
     ]
     if "pyvi_only_s" in r:
-        rows.append(("pyvi alone, one core", f"{r['pyvi_only_s']:.1f} s; build / pyvi = {r['build_over_pyvi']:.2f}"))
+        rows.append(("pyvi alone, one core", f"{r['pyvi_only_s']:.1f} s; build / pyvi = {r['build_over_pyvi']:.2f}"
+                     + (f" (CPU: {r['pyvi_only_cpu_s']:.1f} s; build / pyvi = {r['build_cpu_over_pyvi_cpu']:.2f})"
+                        if "pyvi_only_cpu_s" in r else "")))
     i = r["incremental"]
     rows.append(("add one article", f"{i['wall_s']:.2f} s whole process (Python start alone {i['python_start_s']:.2f} s)"))
+    if "noop" in r:
+        rows.append(("update, nothing changed", f"{r['noop']['wall_s']:.2f} s whole process"))
     rows.append(("warm query (library)", f"p50 {r['warm']['p50_ms']:.1f} ms, p95 {r['warm']['p95_ms']:.1f} ms, max {r['warm']['max_ms']:.1f} ms"))
     if "warm_filtered" in r:
         w = r["warm_filtered"]
@@ -246,6 +297,12 @@ def table(r: dict) -> str:
         f, x = r["fts5"], r["ratios"]
         rows.append(("SQLite FTS5", f"build {f['build_s']:.1f} s, warm p50 {f['warm_p50_ms']:.2f} ms / p95 {f['warm_p95_ms']:.2f} ms, cold p50 {f['cold_p50_ms']:.0f} ms"))
         rows.append(("vnsearch / FTS5", f"build {x['build']:.1f}×, warm p50 {x['warm_p50']:.1f}×, warm p95 {x['warm_p95']:.1f}×, cold p50 {x['cold_p50']:.1f}×"))
+    if "size_breakdown" in r:
+        sb = r["size_breakdown"]
+        rows.append(("index bytes by file", ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sb["files"].items())))
+        rows.append(("postings bytes by field", ", ".join(
+            f"{f} {v['bytes'] / 1e6:.1f} MB ({v['bytes'] / max(1, v['postings']):.1f} B/posting)"
+            for f, v in sb["postings_by_field"].items() if v["bytes"] >= 1e5)))
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"| {k:<{width}} | {v} |" for k, v in rows)
 

@@ -431,11 +431,15 @@ def _unreadable(file: str) -> str | None:
     return None
 
 
-def read_corpus(path: str, note: Note = lambda message: None, failed: set | None = None) -> Iterator[Article]:
+def read_corpus(path: str, note: Note = lambda message: None, failed: set | None = None, stamps=None) -> Iterator[Article]:
     """Every article under ``path`` (a folder or one file). Files that cannot be read, and
     broken records, are reported through ``note`` and skipped; the files they are in are added
     to ``failed`` (paths relative to ``path``; a folder that cannot be listed as "its/path/"). An article id seen twice keeps its first
-    article. Raises CorpusError when ``path`` does not exist."""
+    article. Raises CorpusError when ``path`` does not exist.
+
+    ``stamps`` (a ``stamps.Stamps``, for updates): a file it knows as unchanged is not read, its
+    articles come out as ``stamps.Unchanged`` (id and file only); every file read is reported
+    to it with the articles that came out of it."""
     if not os.path.exists(path):
         raise CorpusError(f"corpus not found: {path} (give a folder or file with --corpus)")
     failed = set() if failed is None else failed
@@ -453,22 +457,60 @@ def read_corpus(path: str, note: Note = lambda message: None, failed: set | None
             note(f"skipped {file}: {problem}")
             failed.add(rel)
             continue
-        try:
-            for article in reader(file, rel, note, failed):
-                if article.id in seen:
-                    note(f"skipped {article.origin}: article id {article.id!r} already read")
-                    continue
-                seen.add(article.id)
-                yield article
-        except FileNotFoundError:
-            note(f"skipped {file}: it vanished while the corpus was read")
-            failed.add(rel)
-        except _Skip as e:
-            note(f"skipped {file}: {e}")
-            failed.add(rel)
-        except (OSError, EOFError, zlib.error) as e:
-            note(f"skipped {file}: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
-            failed.add(rel)
+        if stamps is not None:
+            yield from _stamped(file, rel, reader, note, failed, seen, stamps)
+        else:
+            yield from _file_articles(file, rel, reader, note, failed, seen)
+
+
+def _file_articles(file: str, rel: str, reader, note: Note, failed: set, seen: set) -> Iterator[Article]:
+    """The articles of one file whose id is not in ``seen`` (which they join); a file that
+    fails is noted and added to ``failed``."""
+    try:
+        for article in reader(file, rel, note, failed):
+            if article.id in seen:
+                note(f"skipped {article.origin}: article id {article.id!r} already read")
+                continue
+            seen.add(article.id)
+            yield article
+    except FileNotFoundError:
+        note(f"skipped {file}: it vanished while the corpus was read")
+        failed.add(rel)
+    except _Skip as e:
+        note(f"skipped {file}: {e}")
+        failed.add(rel)
+    except (OSError, EOFError, zlib.error) as e:
+        note(f"skipped {file}: {e.strerror if isinstance(e, OSError) and e.strerror else e}")
+        failed.add(rel)
+
+
+def _stamped(file: str, rel: str, reader, note: Note, failed: set, seen: set, stamps) -> Iterator:
+    """One file of ``read_corpus`` with ``stamps``: its unchanged articles by id, or the file read
+    (with the same notes and skips as without stamps) and reported to ``stamps``."""
+    from .stamps import Unchanged
+
+    try:
+        st = os.stat(file)
+    except OSError:
+        st = None
+    ids = stamps.unchanged(rel, st, seen) if st is not None else None
+    if ids is not None:
+        for article_id in ids:
+            seen.add(article_id)
+            yield Unchanged(article_id, rel)
+        return
+    notes = []
+
+    def noted(message: str) -> None:
+        notes.append(message)
+        note(message)
+
+    out: list[tuple[str, str]] = []
+    for article in _file_articles(file, rel, reader, noted, failed, seen):
+        out.append((article.id, article.content_hash))
+        yield article
+    if st is not None:
+        stamps.read_file(rel, st, out, clean=not notes and rel not in failed)
 
 
 def read_text_article(raw: bytes, origin: str = "stdin") -> list[Article]:

@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import CLEAR
 
 from . import integrity
+from .codec import TermAtATimeW3Codec
+from .stamps import FILE as STAMPS_FILE
+from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, VnsearchError
 from .parallel import ParallelWriter
@@ -241,7 +243,8 @@ def _remove_unfinished(index_dir: str, made_folder: bool) -> None:
             shutil.rmtree(index_dir, ignore_errors=True)
             return
         for name in os.listdir(index_dir):
-            if name == MARKER or name == integrity.MANIFEST or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".seg"):
+            ours = (MARKER, integrity.MANIFEST, STAMPS_FILE)
+            if name in ours or name.startswith(("_MAIN_", "MAIN_")) or name.endswith(".seg"):
                 try:
                     os.remove(os.path.join(index_dir, name))
                 except OSError:
@@ -343,10 +346,13 @@ def update_index(
         note(message)
 
     failed: set[str] = set()
-    total = count_articles(corpus) if progress else None
+    # Files unchanged since the last update (same size, times and inode) are not read again.
+    generation = -1 if rebuild or not index_exists(index_dir) else integrity.latest_generation(index_dir)
+    stamps = Stamps(index_dir, corpus, generation)
+    total = count_articles(corpus, stamps) if progress else None
     report = sync_articles(
-        read_corpus(corpus, skip, failed), index_dir, rebuild=rebuild, progress=progress, total=total,
-        keep_files=failed, corpus=corpus,
+        read_corpus(corpus, skip, failed, stamps=stamps), index_dir, rebuild=rebuild, progress=progress,
+        total=total, keep_files=failed, corpus=corpus, stamps=stamps,
     )
     report.skipped = skipped
     report.seconds = time.perf_counter() - start
@@ -369,13 +375,21 @@ def _refuse_foreign_corpus(corpus: str, index_dir: str, recorded: str | None) ->
         )
 
 
-def count_articles(corpus: str) -> int:
+def count_articles(corpus: str, stamps: Stamps | None = None) -> int:
     """About how many articles ``corpus`` holds (for a progress bar): one per file, one per
-    non-empty line of JSON Lines."""
+    non-empty line of JSON Lines; for a file unchanged since the last update (``stamps``), as
+    many as it held then."""
     total = 0
+    single = os.path.isfile(corpus)
     for path in article_files(corpus):
         try:
-            if path.lower().endswith((".jsonl", ".jsonl.gz")):
+            known = None
+            if stamps is not None:
+                rel = os.path.basename(path) if single else os.path.relpath(path, corpus)
+                known = stamps.count(rel, os.stat(path))
+            if known is not None:
+                total += known
+            elif path.lower().endswith((".jsonl", ".jsonl.gz")):
                 opener = gzip.open if path.lower().endswith(".gz") else open
                 with opener(path, "rb") as f:
                     total += sum(1 for line in f if line.strip())
@@ -394,6 +408,7 @@ def sync_articles(
     total: int | None = None,
     keep_files: set[str] | frozenset = frozenset(),
     corpus: str | None = None,
+    stamps: Stamps | None = None,
 ) -> UpdateReport:
     """Make the index hold exactly ``articles``: the work behind ``update_index``, for callers
     that read articles from elsewhere (``evaluate`` reads BEIR collections). ``corpus``, when
@@ -407,11 +422,15 @@ def sync_articles(
     Indexed articles that are not among ``articles`` are deleted, except those whose corpus
     file is in ``keep_files`` (read after the articles are consumed: files that failed to read).
     When ``articles`` is empty the index is left untouched. Any failure (a full disk, a
-    read-only folder, Ctrl-C, a kill) leaves the last committed index as it was."""
+    read-only folder, Ctrl-C, a kill) leaves the last committed index as it was.
+
+    ``stamps``: the record of corpus files (see ``stamps``) that ``articles`` was read with;
+    ``stamps.Unchanged`` items among ``articles`` are articles known to be unchanged. After a
+    successful run the record of this run is saved for the next."""
     made_folder = not os.path.exists(index_dir)
     fresh = not index_exists(index_dir)
     try:
-        return _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, fresh and not rebuild)
+        return _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, fresh and not rebuild, stamps)
     except BaseException as e:
         if fresh:
             _remove_unfinished(index_dir, made_folder)
@@ -430,9 +449,11 @@ def _write_failure(index_dir: str, e: OSError) -> str:
     return f"cannot write the index at {index_dir} ({_describe(e)}); it was left as it was: {advice}"
 
 
-def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, created) -> UpdateReport:
+def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, created, stamps=None) -> UpdateReport:
     start = time.perf_counter()
+    started_ns = now_ns()
     report = UpdateReport()
+    lazy = False  # the index's hashes are read only when an article was read from a file
     if rebuild:
         if _is_foreign(index_dir):
             _create_index(index_dir)  # raises: never overwrite a folder that is not ours
@@ -443,11 +464,36 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
         known = {}
     elif not created:
         ix = open_index(index_dir)
-        known = indexed_hashes(ix)
+        lazy = stamps is not None and bool(stamps.old)
+        known = {} if lazy else indexed_hashes(ix)
     else:
         ix = _create_index(index_dir, corpus)
         report.created = True
         known = {}
+
+    indexed = len(known)  # article records in the index before this run (when read)
+    # While ``lazy``, ``known`` is not read whole (on vntc: 84,000 stored records): the articles
+    # of files read are looked up by id, and what was removed follows from the record.
+    seen_ids: set[str] = set()
+    lookup = None
+
+    def load_known() -> None:
+        nonlocal lazy, known, indexed
+        lazy = False
+        known = indexed_hashes(ix)
+        indexed = len(known)
+        for article_id in seen_ids:
+            known.pop(article_id, None)
+
+    def indexed_hash(article_id: str) -> str | None:
+        nonlocal lookup
+        if lookup is None:
+            lookup = ix.searcher()
+        try:
+            doc = lookup.document(article_id=article_id, kind=ARTICLE)
+        except Exception as e:  # damaged segment files
+            raise IndexUnavailable(f"the index cannot be read ({e}): {REBUILD_HINT}")
+        return doc["hash"] if doc else None
 
     writer = None
     pending: list[tuple[Article, bool]] = []  # (article, replaces an indexed one)
@@ -469,7 +515,18 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
             seen += 1
             if progress:
                 progress(seen, max(total or 0, seen))
-            old, _ = known.pop(article.id, (None, None))
+            if isinstance(article, Unchanged):  # its file is as it was at the last update
+                if lazy:
+                    seen_ids.add(article.id)
+                else:
+                    known.pop(article.id, None)
+                report.unchanged += 1
+                continue
+            if lazy:
+                seen_ids.add(article.id)
+                old = indexed_hash(article.id)
+            else:
+                old, _ = known.pop(article.id, (None, None))
             if old == article.content_hash:
                 report.unchanged += 1
                 continue
@@ -487,9 +544,16 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
                     write(*item)
                 pending = []
         report.read = seen
+        if lazy and not stamps.complete():
+            load_known()  # the index holds articles the record does not name
+        if lazy:  # the index holds exactly the recorded articles
+            indexed = stamps.old_articles
+            left = {i: file for i, file in stamps.old_ids().items() if i not in seen_ids}
+        else:
+            left = {i: file for i, (_, file) in known.items()}
         # indexed, no longer in the corpus (unless their file could not be read this time)
-        gone = [i for i, (_, file) in known.items() if not _in(file, keep_files)]
-        report.kept = len(known) - len(gone)
+        gone = [i for i, file in left.items() if not _in(file, keep_files)]
+        report.kept = len(left) - len(gone)
         if not seen:
             gone = []  # nothing read at all: never empty an index because of that
         if writer is None and (pending or gone or (seen and (rebuild or report.created))):
@@ -504,9 +568,16 @@ def _sync(articles, index_dir, rebuild, progress, total, keep_files, corpus, cre
         if writer is not None:
             _discard(writer, ix)
         raise
+    finally:
+        if lookup is not None:
+            lookup.close()
+            lookup = None  # Whoosh unmaps a compound segment only when its reader is freed
     if writer is not None:
         _check_complete(ix, seen + report.kept)
         integrity.record(index_dir, ix)
+        indexed = seen + report.kept
+    if stamps is not None and seen and (writer is not None or not stamps.reused_all):
+        stamps.save(ix.latest_generation(), indexed, started_ns)
     if seen and corpus and not _same_path(corpus, recorded_corpus(index_dir)):
         _write_marker(index_dir, corpus)
     report.removed = len(gone)
@@ -557,7 +628,7 @@ CODEC_BLOCK = 1024
 
 
 def _open_writer(ix, index_dir: str, parallel: bool):
-    codec = W3Codec(blocklimit=CODEC_BLOCK)
+    codec = TermAtATimeW3Codec(blocklimit=CODEC_BLOCK)
     try:
         if parallel:
             return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)

@@ -1,0 +1,63 @@
+"""Whoosh 2.7.4's own test suite, run with vnsearch's codec as Whoosh's default codec.
+
+    python bench/whoosh_suite.py            # fetches the sdist with pip into a temporary folder
+    python bench/whoosh_suite.py -k codec   # extra arguments go to pytest
+
+The suite ships in Whoosh's source distribution (tests/test_codecs.py, test_writing.py,
+test_reading.py, test_searching.py, test_columns.py, ...), written against
+``whoosh.codec.default_codec``. A conftest.py placed beside it makes ``default_codec`` return
+``vnsearch.codec.TermAtATimeW3Codec``, so every index the suite writes is written by it.
+
+Exit status: pytest's. Every test runs: the codec writes Whoosh's W3 format byte for byte
+(only the writing of postings differs), so no feature is left out.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import shutil
+import tempfile
+from pathlib import Path
+
+CONFTEST = '''
+import whoosh.codec
+from vnsearch.codec import TermAtATimeW3Codec
+
+
+def _vnsearch_codec(*args, **kwargs):
+    return TermAtATimeW3Codec(*args, **kwargs)
+
+
+whoosh.codec.default_codec = _vnsearch_codec
+
+
+def pytest_report_header(config):
+    return "whoosh default codec: vnsearch.codec.TermAtATimeW3Codec"
+'''
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="whoosh-suite-") as tmp:
+        work = Path(tmp)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "whoosh==2.7.4", "--no-binary", ":all:",
+             "--no-deps", "-d", str(work)],
+            check=True,
+        )
+        sdist = next(p for p in work.iterdir() if p.name.lower().startswith("whoosh-2.7.4"))
+        shutil.unpack_archive(sdist, work)  # a .zip on PyPI
+        tests = next(work.glob("*/tests"))
+        (tests / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        # the sdist's setup.cfg has a [pytest] section that pytest 8 refuses: one of our own
+        (tests / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        # run from the tests folder: the installed whoosh is imported, not the sdist's src/
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+             "-W", "ignore", *sys.argv[1:], "."],
+            cwd=tests,
+        ).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
