@@ -81,3 +81,11 @@ def test_words_that_are_no_keystrokes_decode_to_nothing_new(typed):
 def test_decodings_are_syllables():
     for typed in ["hooj", "dduowngf", "luaaj", "xoongf", "ho65", "a4", "ddi", "thee", "trangwf"]:
         assert all(is_syllable(s) for s in decode(typed))
+
+
+@pytest.mark.parametrize("word, expected", [("nghieng", True), ("duong", True), ("quyet", True), ("hộ", True),
+                                            ("covid", False), ("tp", False), ("samsung", False), ("ubnd", False)])
+def test_could_be_a_syllable_typed_without_marks(word, expected):
+    from vnsearch.syllable import could_be_syllable
+
+    assert could_be_syllable(word) is expected

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import TONE_MARKS
+from .text import TONE_MARKS, fold
 
 # Tone names by their combining mark; "" is ngang (no mark).
 TONES = {"\u0301": "sắc", "\u0300": "huyền", "\u0309": "hỏi", "\u0303": "ngã", "\u0323": "nặng"}
@@ -112,6 +112,26 @@ def is_syllable(word: str) -> bool:
     """True for a well-formed Vietnamese syllable, lowercase, any tone ("hộ", "quốc", "gì",
     "nghiêng"); False for foreign words, abbreviations and numbers ("for", "tp", "covid19")."""
     return parse(word) is not None
+
+
+_FOLDED_RIMES = frozenset(fold(r) for r in RIMES)
+_FOLDED_QU_RIMES = frozenset(fold(r) for r in _QU_RIMES)
+_FOLDED_INITIALS = tuple(dict.fromkeys(fold(i) for i in INITIALS))
+
+
+@lru_cache(maxsize=50_000)
+def could_be_syllable(word: str) -> bool:
+    """True for a syllable, or a syllable typed without its diacritics ("nghieng", "duong"):
+    an initial and a rime once the marks are dropped. "covid", "tp", "samsung" are not."""
+    if is_syllable(word):
+        return True
+    bare = fold(word)
+    for initial in _FOLDED_INITIALS:
+        if bare.startswith(initial):
+            rime = bare[len(initial):]
+            if rime in (_FOLDED_QU_RIMES if initial == "qu" else _FOLDED_RIMES):
+                return True
+    return False
 
 
 def place_tone(bare: str, tone: str) -> str:

@@ -1,0 +1,117 @@
+"""Spelling variants that are one word: ``covid-19`` = ``covid19`` = ``covid 19``,
+``TP.HCM`` = ``TPHCM`` = ``TP HCM``, ``SARS-CoV-2`` = ``sars cov 2``, ``vắc xin`` = ``vắcxin``.
+
+The analysis chain gives documents and queries alike, for each run of words that are one word
+written apart, an extra token: the run joined ("covid19", "tphcm", "vắcxin"), at the position
+of the run's first word. A query matches the joined token in place of the run, so every way
+of writing it finds the same paragraphs; a word written joined is that token already.
+
+A run is joined (``joins``) where its words are
+- written with a hyphen, a dot or nothing between them and at least one is not a Vietnamese
+  syllable or is a number after letters (covid-19, TP.HCM, SARS-CoV-2, U.23); two numbers are
+  never joined ("2-3 ngày" is not 23), nor are two syllables ("Bà Rịa-Vũng Tàu");
+- written with a space: a foreign word or a letter and a number ("covid 19", "iPhone 12"), or
+  two abbreviations of at most four letters that are no syllables ("TP HCM", "tp hcm");
+- a loanword written in syllables, from the shipped list (``data/loanwords.txt``: "vắc xin",
+  "ô tô", "in tơ nét"), with spaces or hyphens, diacritics or not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+
+from .syllable import could_be_syllable
+from .text import fold, normalize
+
+ABBREVIATION = 4  # letters: "tp", "hcm", "ubnd" join across a space; longer words do not
+SEPARATORS = ("", "-", ".")
+LOANWORDS_FILE = os.path.join(os.path.dirname(__file__), "data", "loanwords.txt")
+
+
+@lru_cache(maxsize=1)
+def loanwords() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First folded syllable → the shipped loanwords (folded syllable tuples) starting with it,
+    longest first."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    with open(LOANWORDS_FILE, encoding="utf-8") as fin:
+        for line in fin:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                parts = tuple(fold(normalize(line).lower()).replace("-", " ").split())
+                if len(parts) > 1:
+                    table.setdefault(parts[0], []).append(parts)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in table.items()}
+
+
+def _kind(word: str) -> str:
+    """"num" (digits), "syl" (a Vietnamese syllable, with or without its marks: the same
+    decision for a document and an unaccented query), "foreign" (letters, no syllable) or
+    "mixed" (letters and digits: "covid19", "h5n1")."""
+    if word.isdigit():
+        return "num"
+    if any(c.isdigit() for c in word):
+        return "mixed"
+    return "syl" if could_be_syllable(word) else "foreign"
+
+
+def _joinable(a: str, b: str, gap: str) -> bool:
+    """Whether two neighbouring words (lowercase) written with ``gap`` between them are one."""
+    ka, kb = _kind(a), _kind(b)
+    if ka == "num" and kb == "num":
+        return False
+    if gap in SEPARATORS:
+        if ka == "syl" and kb == "syl":
+            return False
+        if kb == "num" and ka == "syl" and len(a) > 1:
+            return False  # "Điều 5.", "năm-2020": a word and a number, not a code
+        if ka == "num" and kb == "syl":
+            return False
+        return True
+    if gap.strip() not in ("", "."):
+        return False  # a space, or an abbreviation's dot and a space ("TP. HCM")
+    if kb == "num":
+        return ka == "foreign" or (ka == "mixed")  # covid 19, iphone 12; not "năm 2020"
+    return ka == kb == "foreign" and len(a) <= ABBREVIATION and len(b) <= ABBREVIATION and a.isalpha() and b.isalpha()
+
+
+def joins(words: Sequence[tuple[str, int, int]], source: str) -> list[tuple[int, int, str]]:
+    """The runs of ``words`` (their text, start and end in ``source``, in order; words only,
+    no punctuation) that are one word: (index of the first, index of the last, the run joined,
+    lowercase). Runs do not overlap; each is as long as it can be."""
+    out: list[tuple[int, int, str]] = []
+    lower = [w.lower() for w, _, _ in words]
+    folded = [fold(w) for w in lower]
+    table = loanwords()
+    i = 0
+    n = len(words)
+    while i < n:
+        # a loanword written in syllables, longest first
+        for parts in table.get(folded[i], ()):
+            k = len(parts)
+            if tuple(folded[i:i + k]) == parts and all(
+                source[words[j][2]:words[j + 1][1]] in (" ", "-") for j in range(i, i + k - 1)
+            ):
+                out.append((i, i + k - 1, "".join(lower[i:i + k])))
+                i += k
+                break
+        else:
+            j = i
+            while j + 1 < n and _joinable(lower[j], lower[j + 1], source[words[j][2]:words[j + 1][1]]):
+                j += 1
+            if j > i:
+                out.append((i, j, "".join(lower[i:j + 1])))
+            i = j + 1
+    return out
+
+
+def word_spans(pieces) -> list[tuple[str, int, int]]:
+    """(text, start, end) of the word pieces of a segmentation (objects with ``text``,
+    ``start``, ``end``), an abbreviation's dot left out ("TP." is the word TP)."""
+    out = []
+    for p in pieces:
+        if p.text[0].isalnum():
+            word = p.text.rstrip(".") or p.text
+            out.append((word, p.start, p.start + len(word)))
+    return out
