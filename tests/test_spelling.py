@@ -13,7 +13,7 @@ LEXICON = [
 
 @pytest.fixture
 def corrector():
-    return Corrector([(t, df) for t, df in LEXICON if df])
+    return Corrector.from_counts([(t, df) for t, df in LEXICON if df])
 
 
 @pytest.mark.parametrize(
@@ -46,9 +46,9 @@ def test_nearer_beats_more_frequent(corrector):
 
 def test_rare_terms_are_no_corrections():
     # typos in the archive itself (df 1) do not become suggestions
-    c = Corrector([("samsun", 1), ("samsung", 5)])
+    c = Corrector.from_counts([("samsun", 1), ("samsung", 5)])
     assert c.correct("samsumg") == "samsung"
-    assert Corrector([("samsun", 1)]).correct("samsumg") is None
+    assert Corrector.from_counts([("samsun", 1)]).correct("samsumg") is None
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,11 @@ def test_distance(a, b, d):
 
 def test_distance_stops_at_the_limit():
     assert distance("kitten", "sitting", limit=1) == 2
+
+
+def test_two_edits_for_long_words():
+    c = Corrector.from_counts([("smartphone", 90), ("vietcombank", 13)])
+    assert c.correct("smatphne") == "smartphone"  # two letters left out
+    assert c.correct("vietcombnak") == "vietcombank"  # a swap
+    assert c.correct("vietconbamk") == "vietcombank"  # two replacements
+    assert c.candidates("smatphne", limit=1) == []
