@@ -1,0 +1,127 @@
+"""Finding it anyway: query words the index lacks, read as what the user meant.
+
+A query word is rewritten only when the index holds it in no reading (neither its paragraphs
+nor its titles): a word that is there as typed is never touched ("for", "mass", "ho" are real
+words). Then, in order:
+- typed in Telex or VNI with the input method off (``keyboard``): "hooj" → hộ, "ho65" → hộ,
+  when the index holds the decoded syllable;
+- a typo (``spelling``): "covit" → covid, the nearest and most frequent term of the index's
+  lexicon within the edit budget of its length.
+
+``IndexLexicon`` answers the questions this needs from an open index's own term dictionary:
+no external word list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import context
+from .analysis import QueryToken
+from .keyboard import decode
+from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
+from .spelling import Corrector
+from .text import fold
+
+# A word held by at most this many paragraphs "finds almost nothing": a correction that the
+# index holds SUGGEST_RATIO times more often is suggested ("did you mean"), not applied.
+ALMOST_NOTHING = 2
+SUGGEST_RATIO = 20
+
+
+@dataclass(frozen=True, slots=True)
+class WordFix:
+    """Token ``index`` of a run of words, typed ``typed``, read as ``reading``; ``how``:
+    "keyboard" (Telex/VNI), "typo" (applied: the typed word finds nothing) or "suggestion"
+    (the typed word finds almost nothing; only suggested)."""
+
+    index: int
+    typed: str
+    reading: str
+    how: str
+
+
+class IndexLexicon:
+    """What an open index holds, for rewriting queries: document frequencies in the folded and
+    exact lanes (paragraphs and titles), a typo corrector over its folded terms (read on the
+    first correction), and how its text spells a pair of words (``context``)."""
+
+    def __init__(self, cache, searcher):
+        self.cache = cache
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self._corrector: Corrector | None = None
+        self._pairs: dict[tuple[str, str], Counter] = {}
+
+    def df(self, fields: tuple[str, ...], term: str) -> int:
+        return sum(self.reader.doc_frequency(f, term) for f in fields)
+
+    def folded_df(self, term: str) -> int:
+        return self.df((CONTENT_FOLDED, TITLE_FOLDED), term)
+
+    def exact_df(self, term: str) -> int:
+        return self.df((CONTENT_EXACT, TITLE_EXACT), term)
+
+    @property
+    def corrector(self) -> Corrector:
+        if self._corrector is None:
+            def terms():
+                for field in (CONTENT_FOLDED, TITLE_FOLDED):
+                    for term in self.reader.lexicon(field):
+                        yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+            self._corrector = Corrector(terms(), self.folded_df)
+        return self._corrector
+
+    def pair_counts(self, first: str, second: str) -> Counter:
+        """How the paragraphs holding both unaccented words spell them side by side, from a
+        sample of at most ``context.SAMPLE`` of them."""
+        key = (first, second)
+        if key not in self._pairs:
+            a = self.cache.postings(CONTENT_FOLDED, first)[0]
+            b = self.cache.postings(CONTENT_FOLDED, second)[0]
+            docs = np.intersect1d(a, b, assume_unique=True).tolist()
+            texts = (self.searcher.stored_fields(d).get("text") or "" for d in context.sample(docs))
+            self._pairs[key] = context.count_pairs(texts, first, second)
+        return self._pairs[key]
+
+
+def fix_word(token: QueryToken, lexicon: IndexLexicon) -> tuple[str, str] | None:
+    """(reading, how) for a query word the index lacks or almost lacks, or None."""
+    held = lexicon.folded_df(token.folded)
+    if held > ALMOST_NOTHING:
+        return None
+    if held == 0 and token.exact == token.folded:
+        for syllable in decode(token.exact):
+            if lexicon.exact_df(syllable):
+                return syllable, "keyboard"
+    if not token.folded.isalpha():
+        return None  # numbers and codes ("2020", "u23") are never corrected
+    found = lexicon.corrector.candidates(token.folded)
+    if not found:
+        return None
+    best = found[0]
+    if held == 0:
+        return best.term, "typo"
+    if best.df >= SUGGEST_RATIO * held:
+        return best.term, "suggestion"
+    return None
+
+
+def fix_tokens(tokens: list[QueryToken], lexicon: IndexLexicon) -> tuple[list[QueryToken], list[WordFix]]:
+    """The tokens with every word the index lacks read as what was meant (Telex/VNI, or a typo
+    corrected), and what was done; suggestions are listed but leave their token as typed."""
+    out = list(tokens)
+    fixes = []
+    for i, t in enumerate(tokens):
+        fix = fix_word(t, lexicon)
+        if fix is None:
+            continue
+        reading, how = fix
+        fixes.append(WordFix(i, t.exact, reading, how))
+        if how != "suggestion":
+            out[i] = replace(t, exact=reading, folded=fold(reading))
+    return out, fixes
