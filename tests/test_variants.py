@@ -48,3 +48,17 @@ def test_the_shipped_loanword_list_reads():
 def test_the_same_decision_with_and_without_diacritics():
     # a document's "nghiêng 2" and a query's "nghieng 2" must agree, or they cannot meet
     assert joined("nghiêng 2") == joined("nghieng 2") == []
+
+
+def test_a_phrase_matches_a_run_written_apart_and_its_parts():
+    from vnsearch.variants import find_sequence, variants_at
+
+    text = "Ca mắc covid-19 mới tại TP. HCM"
+    words = word_spans(segment(text))
+    forms = [w.lower() for w, _, _ in words]
+    joined = variants_at(words, text)
+    assert find_sequence(forms, ["mắc", "covid19", "mới"], joined)
+    assert find_sequence(forms, ["mắc", "covid", "19", "mới"], joined)
+    assert find_sequence(forms, ["tại", "tphcm"], joined)
+    assert not find_sequence(forms, ["mắc", "covid19", "19"], joined)
+    assert not find_sequence(forms, ["covid19", "tại"], joined)

@@ -115,3 +115,36 @@ def word_spans(pieces) -> list[tuple[str, int, int]]:
             word = p.text.rstrip(".") or p.text
             out.append((word, p.start, p.start + len(word)))
     return out
+
+
+def variants_at(words: Sequence[tuple[str, int, int]], source: str) -> dict[int, tuple[str, int]]:
+    """Word index → (the run starting there joined, how many words it spans): ``joins`` keyed
+    for look-ups while walking a text's words."""
+    return {i: (form, j - i + 1) for i, j, form in joins(words, source)}
+
+
+def find_sequence(forms: Sequence[str], wanted: Sequence[str], joined: dict[int, tuple[str, int]] | None = None,
+                  fold_joined: bool = False) -> bool:
+    """True when ``wanted`` occurs in ``forms`` as a contiguous run (a phrase), where a run of
+    words that is one word (``joined``: see ``variants_at``) may stand for that word: the
+    phrase "ca covid19 mới" is in "ca covid-19 mới", and "ca covid" too. ``fold_joined``:
+    compare the joined forms folded (the folded lane)."""
+    n = len(wanted)
+    if not n:
+        return False
+    joined = joined or {}
+
+    def at(i: int, k: int) -> bool:
+        if k == n:
+            return True
+        if i >= len(forms):
+            return False
+        if forms[i] == wanted[k] and at(i + 1, k + 1):
+            return True
+        variant = joined.get(i)
+        if variant:
+            form = fold(variant[0]) if fold_joined else variant[0]
+            return form == wanted[k] and at(i + variant[1], k + 1)
+        return False
+
+    return any(at(i, 0) for i in range(len(forms)))
