@@ -10,8 +10,8 @@ A run is joined (``joins``) where its words are
 - written with a hyphen, a dot or nothing between them and at least one is not a Vietnamese
   syllable or is a number after letters (covid-19, TP.HCM, SARS-CoV-2, U.23); two numbers are
   never joined ("2-3 ngày" is not 23), nor are two syllables ("Bà Rịa-Vũng Tàu");
-- written with a space: a foreign word or a letter and a number ("covid 19", "iPhone 12"), or
-  two abbreviations of at most four letters that are no syllables ("TP HCM", "tp hcm");
+- written with a space: a foreign word and a number ("covid 19", "iPhone 12"), or two
+  abbreviations, words of at most four letters and no vowel ("TP HCM", "tp hcm"; not "for mass");
 - a loanword written in syllables, from the shipped list (``data/loanwords.txt``: "vắc xin",
   "ô tô", "in tơ nét"), with spaces or hyphens, diacritics or not.
 """
@@ -73,7 +73,12 @@ def _joinable(a: str, b: str, gap: str) -> bool:
         return False  # a space, or an abbreviation's dot and a space ("TP. HCM")
     if kb == "num":
         return ka == "foreign" or (ka == "mixed")  # covid 19, iphone 12; not "năm 2020"
-    return ka == kb == "foreign" and len(a) <= ABBREVIATION and len(b) <= ABBREVIATION and a.isalpha() and b.isalpha()
+    return _abbreviation(a) and _abbreviation(b)
+
+
+def _abbreviation(word: str) -> bool:
+    """A few letters and no vowel: "tp", "hcm", "ubnd" (not "for", "mass", "new")."""
+    return len(word) <= ABBREVIATION and word.isalpha() and not any(c in "aeiouyăâêôơư" for c in fold(word))
 
 
 def joins(words: Sequence[tuple[str, int, int]], source: str) -> list[tuple[int, int, str]]:
