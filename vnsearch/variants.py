@@ -137,7 +137,10 @@ def find_sequence(forms: Sequence[str], wanted: Sequence[str], joined: dict[int,
     n = len(wanted)
     if not n:
         return False
-    joined = joined or {}
+    if not joined:
+        forms, wanted = list(forms), list(wanted)
+        first = wanted[0]
+        return any(forms[i:i + n] == wanted for i, f in enumerate(forms) if f == first)
 
     def at(i: int, k: int) -> bool:
         if k == n:
