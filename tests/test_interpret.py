@@ -50,6 +50,11 @@ def test_a_word_that_finds_nothing_is_corrected():
     assert fixed("Samsumg") == ("samsung", [("samsumg", "samsung", "typo")])
 
 
+def test_typos_only_suggested_when_asked():
+    tokens, fixes = fix_tokens(analyze("Samsumg"), LEX, correct=False)
+    assert [t.exact for t in tokens] == ["samsumg"] and [f.how for f in fixes] == ["suggestion"]
+
+
 def test_a_word_that_finds_almost_nothing_gets_a_suggestion_and_stays():
     # the archive has one "covit" (its own typo): it is searched, covid is suggested
     assert fixed("covit") == ("covit", [("covit", "covid", "suggestion")])

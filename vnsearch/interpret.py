@@ -111,9 +111,12 @@ def fix_word(token: QueryToken, lexicon: IndexLexicon) -> tuple[str, str] | None
     return None
 
 
-def fix_tokens(tokens: list[QueryToken], lexicon: IndexLexicon) -> tuple[list[QueryToken], list[WordFix]]:
+def fix_tokens(
+    tokens: list[QueryToken], lexicon: IndexLexicon, correct: bool = True
+) -> tuple[list[QueryToken], list[WordFix]]:
     """The tokens with every word the index lacks read as what was meant (Telex/VNI, or a typo
-    corrected), and what was done; suggestions are listed but leave their token as typed."""
+    corrected), and what was done; suggestions are listed but leave their token as typed.
+    ``correct`` False: typos are only suggested."""
     out = list(tokens)
     fixes = []
     for i, t in enumerate(tokens):
@@ -121,6 +124,8 @@ def fix_tokens(tokens: list[QueryToken], lexicon: IndexLexicon) -> tuple[list[Qu
         if fix is None:
             continue
         reading, how = fix
+        if how == "typo" and not correct:
+            how = "suggestion"
         fixes.append(WordFix(i, t.exact, reading, how))
         if how != "suggestion":
             out[i] = replace(t, exact=reading, folded=fold(reading))
