@@ -51,3 +51,16 @@ def test_sample_spreads_over_the_candidates():
     assert sample(list(range(10)), 20) == list(range(10))
     picked = sample(list(range(1000)), 10)
     assert len(picked) == 10 and picked[0] == 0 and picked[-1] >= 900
+
+
+def test_restore_by_context_fills_the_words_compounds_left():
+    from vnsearch.analysis import analyze
+    from vnsearch.context import restore_by_context
+
+    texts = ARCHIVE * 3
+    tokens = analyze("gia vang hom nay")
+    out = restore_by_context(tokens, counts_from(texts))
+    assert [t.exact for t in out] == ["giá", "vàng", "hôm", "nay"]
+    assert [t.folded for t in out] == ["gia", "vang", "hom", "nay"]
+    assert restore_by_context(analyze("gia, vang"), counts_from(texts)) is None  # not across punctuation
+    assert restore_by_context(analyze("xyz abc"), counts_from(texts)) is None

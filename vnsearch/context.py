@@ -16,7 +16,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
+from .analysis import QueryToken
 from .text import fold, normalize
 
 DOMINANCE = 0.6  # the chosen spelling of a pair holds at least this share of its occurrences
@@ -41,15 +43,16 @@ def count_pairs(texts: Iterable[str], first: str, second: str) -> Counter:
     return counts
 
 
-def choose(folded: Sequence[str], pair_counts: PairCounts) -> list[str | None]:
+def choose(folded: Sequence[str], pair_counts: PairCounts, skip: frozenset[int] = frozenset()) -> list[str | None]:
     """The reading of each unaccented word of ``folded`` (a query's words in order, without
     punctuation between them) that the pair counts support, or None where they do not: the
     sequence that maximises the product of its pairs' counts (Viterbi over the spellings
-    seen), each word kept only when one of its pairs in that sequence is dominant."""
+    seen), each word kept only when one of its pairs in that sequence is dominant. Pairs
+    whose index is in ``skip`` are not counted (their words are read already)."""
     n = len(folded)
     if n < 2:
         return [None] * n
-    pairs = [pair_counts(folded[i], folded[i + 1]) for i in range(n - 1)]
+    pairs = [Counter() if i in skip else pair_counts(folded[i], folded[i + 1]) for i in range(n - 1)]
     options: list[set[str]] = [set() for _ in range(n)]
     for i, counts in enumerate(pairs):
         for a, b in counts:
@@ -88,3 +91,25 @@ def sample(docs: Sequence[int], size: int = SAMPLE) -> list[int]:
         return list(docs)
     step = len(docs) / size
     return [docs[int(i * step)] for i in range(size)]
+
+
+def restore_by_context(tokens: Sequence[QueryToken], pair_counts: PairCounts) -> list[QueryToken] | None:
+    """``tokens`` with their unaccented words read by context (``choose``, within runs not
+    broken by punctuation), words read already (by ``restore``'s compounds) left alone; None
+    when no word could be read."""
+    out = list(tokens)
+    changed = False
+    start = 0
+    for end in range(1, len(tokens) + 1):
+        if end < len(tokens) and not getattr(tokens[end], "gap", False) and tokens[end].pos == tokens[end - 1].pos + 1:
+            continue
+        run = tokens[start:end]
+        if len(run) > 1:
+            bare = [t.exact == t.folded for t in run]
+            skip = frozenset(i for i in range(len(run) - 1) if not bare[i] and not bare[i + 1])
+            for k, reading in enumerate(choose([t.folded for t in run], pair_counts, skip)):
+                if reading and bare[k] and reading != run[k].folded:
+                    out[start + k] = replace(run[k], exact=reading)
+                    changed = True
+        start = end
+    return out if changed else None
