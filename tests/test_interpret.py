@@ -65,6 +65,12 @@ def test_numbers_and_codes_are_not_corrected():
     assert fixed("u24") == ("u24", [])
 
 
+def test_a_syllable_typed_with_its_marks_is_not_corrected():
+    # "phố" is not in this index, "hộ" is one edit away: still, the user typed a real syllable
+    assert fixed("phố") == ("phố", [])
+    assert fixed("Sámsumg")[0] == "samsung"  # marks on a word that is no syllable: a typo
+
+
 def test_nothing_near_enough_nothing_done():
     assert fix_word(analyze("xyzzyq")[0], LEX) is None
 

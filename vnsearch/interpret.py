@@ -24,6 +24,7 @@ from .analysis import QueryToken
 from .keyboard import decode
 from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
 from .spelling import Corrector
+from .syllable import is_syllable
 from .text import fold
 
 # A word held by at most this many paragraphs "finds almost nothing": a correction that the
@@ -100,6 +101,8 @@ def fix_word(token: QueryToken, lexicon: IndexLexicon) -> tuple[str, str] | None
                 return syllable, "keyboard"
     if not token.folded.isalpha():
         return None  # numbers and codes ("2020", "u23") are never corrected
+    if token.exact != token.folded and is_syllable(token.exact):
+        return None  # a syllable typed with its marks is meant as typed ("phố"), whatever the index
     found = lexicon.corrector.candidates(token.folded)
     if not found:
         return None
