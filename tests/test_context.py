@@ -22,6 +22,18 @@ def test_count_pairs_counts_neighbouring_spellings_only():
     assert counts == Counter({("giá", "vàng"): 4, ("gia", "vàng"): 1})  # "gia đình ... vàng" is no pair
 
 
+def test_counting_stops_when_there_is_enough():
+    read = []
+
+    def texts():
+        for t in ARCHIVE * 10:
+            read.append(t)
+            yield t
+
+    counts = count_pairs(texts(), "gia", "vang", enough=6)
+    assert sum(counts.values()) >= 6 and len(read) < len(ARCHIVE * 10)
+
+
 def test_the_pair_the_archive_writes_wins():
     assert choose(["gia", "vang"], counts_from(ARCHIVE)) == ["giá", "vàng"]
 

@@ -23,18 +23,22 @@ from .text import fold, normalize
 
 DOMINANCE = 0.6  # the chosen spelling of a pair holds at least this share of its occurrences
 MIN_COUNT = 3  # and occurs at least this often in the sample
-SAMPLE = 120  # paragraphs read per pair at the most
+SAMPLE = 60  # paragraphs read per pair at the most
+ENOUGH = 20  # occurrences of a pair after which reading stops
 
 _WORD = re.compile(r"\w+")
 
 PairCounts = Callable[[str, str], "Counter[tuple[str, str]]"]
 
 
-def count_pairs(texts: Iterable[str], first: str, second: str) -> Counter:
+def count_pairs(texts: Iterable[str], first: str, second: str, enough: int | None = None) -> Counter:
     """How often each spelling (a, b) of the unaccented pair (``first``, ``second``) stands
-    as two neighbouring words in ``texts`` (lowercase, the index's tone style)."""
+    as two neighbouring words in ``texts`` (lowercase, the index's tone style); with
+    ``enough``, the texts are read only until that many occurrences are counted."""
     counts: Counter = Counter()
     for passage in texts:
+        if enough is not None and sum(counts.values()) >= enough:
+            break
         words = [w.lower() for w in _WORD.findall(normalize(passage))]
         folded = [fold(w) for w in words]
         for i in range(len(words) - 1):

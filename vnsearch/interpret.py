@@ -86,7 +86,7 @@ class IndexLexicon:
             b = self.cache.postings(CONTENT_FOLDED, second)[0]
             docs = np.intersect1d(a, b, assume_unique=True).tolist()
             texts = (self.searcher.stored_fields(d).get("text") or "" for d in context.sample(docs))
-            self._pairs[key] = context.count_pairs(texts, first, second)
+            self._pairs[key] = context.count_pairs(texts, first, second, context.ENOUGH)
         return self._pairs[key]
 
 
