@@ -32,7 +32,7 @@ def test_the_joined_run_names_its_first_and_last_word():
     "text",
     # syllables are not joined (a place name with a hyphen), nor a word and a year, two
     # numbers ("2-3 ngày" is not 23), a clause number and the next sentence, long foreign words
-    ["Bà Rịa-Vũng Tàu", "for mass", "New York", "năm 2020", "năm-2020", "2-3 ngày", "ngày 10/7", "Điều 5.Người", "Samsung Galaxy",
+    ["Bà Rịa-Vũng Tàu", "BN2802-2806", "for mass", "New York", "năm 2020", "năm-2020", "2-3 ngày", "ngày 10/7", "Điều 5.Người", "Samsung Galaxy",
      "hộ tịch", "vắc, xin", "COVID19"],
 )
 def test_what_is_not_one_word(text):

@@ -66,6 +66,8 @@ def _joinable(a: str, b: str, gap: str) -> bool:
             return False
         if kb == "num" and ka == "syl" and len(a) > 1:
             return False  # "Điều 5.", "năm-2020": a word and a number, not a code
+        if kb == "num" and a[-1].isdigit():
+            return False  # a range ("BN2802-2806", "14-17/4"), not a code
         if ka == "num" and kb == "syl":
             return False
         return True
