@@ -15,17 +15,21 @@ no external word list.
 from __future__ import annotations
 
 from collections import Counter
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import context
-from .analysis import QueryToken
+from .analysis import AllNode, AnalysedQuery, AnyNode, Leaf, QueryToken
 from .keyboard import decode
 from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
+from .restore import MAX_SYLLABLES
 from .spelling import Corrector
-from .syllable import is_syllable
-from .text import fold
+from .syllable import could_be_syllable, is_syllable
+from .text import fold, normalize
+
+_WORD = re.compile(r"\w+")
 
 # A word held by at most this many paragraphs "finds almost nothing": a correction that the
 # index holds SUGGEST_RATIO times more often is suggested ("did you mean"), not applied.
@@ -133,3 +137,60 @@ def fix_tokens(
         if how != "suggestion":
             out[i] = replace(t, exact=reading, folded=fold(reading))
     return out, fixes
+
+
+# Typo corrections change the results of short queries only (keywords, names); in a longer one
+# (a question, a headline) a word the index lacks is one of many, and a guess would add noise:
+# there they are only suggested. The same bound as accent restoration's.
+MAX_CORRECTED_WORDS = MAX_SYLLABLES
+
+
+def rewrite(aq: AnalysedQuery, lexicon: IndexLexicon) -> AnalysedQuery:
+    """``aq`` with the words the index lacks read as meant in its positive text leaves
+    (``fix_tokens``), and ``read_as`` (the query with its Telex/VNI words decoded) and
+    ``suggestion`` (with every word read as meant, typos corrected) set when they differ
+    from the query."""
+    fixes: list[WordFix] = []
+    short = sum(len(leaf.tokens) for leaf in aq.leaves() if leaf.is_text) <= MAX_CORRECTED_WORDS
+
+    def walk(node):
+        if isinstance(node, Leaf):
+            if not node.is_text:
+                return node
+            tokens, found = fix_tokens(list(node.tokens), lexicon, correct=short)
+            fixes.extend(found)
+            if not any(f.how != "suggestion" for f in found):
+                return node
+            # Decoded syllables are meant as typed; unaccented words beside them still match in
+            # any reading (the leaf is then matched folded, ranked by the decoded spellings).
+            loose = not node.exact and any(t.exact == t.folded and could_be_syllable(t.folded) for t in tokens)
+            return Leaf(" ".join(t.exact for t in tokens), tuple(tokens), node.field, node.phrase,
+                        restored=loose and any(f.how == "keyboard" for f in found))
+        if isinstance(node, (AnyNode, AllNode)):
+            return type(node)(tuple(walk(n) for n in node.nodes))
+        return node  # exclusions are left as typed
+
+    tree = walk(aq.tree)
+    if not fixes:
+        return aq
+    read_as = _replaced(aq.text, {f.typed: f.reading for f in fixes if f.how == "keyboard"})
+    suggestion = _replaced(aq.text, {f.typed: f.reading for f in fixes})
+    added = ()
+    if short and isinstance(tree, Leaf) and any(f.how == "suggestion" for f in fixes):
+        # a word that finds almost nothing: what its correction finds follows, ranked below
+        tokens = list(tree.tokens)
+        for f in fixes:
+            if f.how == "suggestion":
+                tokens[f.index] = replace(tokens[f.index], exact=f.reading, folded=fold(f.reading))
+        alternative = replace(tree, text=" ".join(t.exact for t in tokens), tokens=tuple(tokens))
+        tree, added = AnyNode((tree, alternative)), (alternative,)
+    return replace(aq, tree=tree, read_as=read_as if read_as != aq.text else None,
+                   suggestion=suggestion if any(f.how != "keyboard" for f in fixes) else None,
+                   synonyms=aq.synonyms + added)
+
+
+def _replaced(query: str, readings: dict[str, str]) -> str:
+    """``query`` with each word whose analysed form is a key of ``readings`` replaced."""
+    if not readings:
+        return query
+    return _WORD.sub(lambda m: readings.get(normalize(m.group()).lower(), m.group()), query)
