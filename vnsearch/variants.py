@@ -45,6 +45,11 @@ def loanwords() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in table.items()}
 
 
+@lru_cache(maxsize=100_000)
+def _fold(word: str) -> str:
+    return fold(word)
+
+
 def _kind(word: str) -> str:
     """"num" (digits), "syl" (a Vietnamese syllable, with or without its marks: the same
     decision for a document and an unaccented query), "foreign" (letters, no syllable) or
@@ -80,7 +85,7 @@ def _joinable(a: str, b: str, gap: str) -> bool:
 
 def _abbreviation(word: str) -> bool:
     """A few letters and no vowel: "tp", "hcm", "ubnd" (not "for", "mass", "new")."""
-    return len(word) <= ABBREVIATION and word.isalpha() and not any(c in "aeiouyăâêôơư" for c in fold(word))
+    return len(word) <= ABBREVIATION and word.isalpha() and not any(c in "aeiouy" for c in _fold(word))
 
 
 def joins(words: Sequence[tuple[str, int, int]], source: str) -> list[tuple[int, int, str]]:
@@ -89,7 +94,7 @@ def joins(words: Sequence[tuple[str, int, int]], source: str) -> list[tuple[int,
     lowercase). Runs do not overlap; each is as long as it can be."""
     out: list[tuple[int, int, str]] = []
     lower = [w.lower() for w, _, _ in words]
-    folded = [fold(w) for w in lower]
+    folded = [_fold(w) for w in lower]
     table = loanwords()
     i = 0
     n = len(words)
