@@ -129,14 +129,14 @@ def test_a_user_synonyms_file_is_read(index, tmp_path):
 def test_a_word_found_almost_nowhere_comes_first_then_its_correction(tmp_path):
     corpus = write_articles(tmp_path / "c", {
         "typo": "Tin\nMột bài viết sai chính tả: covit.",
-        **{f"n{i}": f"Dịch\nSố ca covid thứ {i} được ghi nhận." for i in range(40)},
+        **{f"n{i}": f"Dịch\nSố ca covid thứ {i} được ghi nhận." for i in range(120)},
     })
     vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
     results = vnsearch.search("covit", str(tmp_path / "ix"), limit=5)
     assert results.suggestion == "covid"
     assert results.hits[0].article_id == "typo"
-    assert {h.article_id for h in results.hits[1:]} <= {f"n{i}" for i in range(40)} and len(results.hits) == 5
-    assert results.total == 41
+    assert {h.article_id for h in results.hits[1:]} <= {f"n{i}" for i in range(120)} and len(results.hits) == 5
+    assert results.total == 121
 
 
 def test_a_word_written_joined_scores_like_its_words(index):

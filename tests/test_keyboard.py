@@ -50,7 +50,7 @@ def test_tone_goes_on_the_main_vowel_in_the_index_style(bare, tone, expected):
     [("hooj", "hộ"), ("tichj", "tịch"), ("tijch", "tịch"), ("dduowngf", "đường"), ("nhw", "như"),
      ("vieejt", "việt"), ("vietej", "việt"), ("nguyeenx", "nguyễn"), ("muwa", "mưa"), ("giaf", "già"),
      ("thuowr", "thuở"), ("khoer", "khoẻ"), ("hoaf", "hoà"), ("quoocs", "quốc"), ("tieengs", "tiếng"),
-     ("ddaauf", "đầu"), ("chos", "chó"), ("Vieetj", "việt"), ("hoajf", "hoà")],
+     ("ddaauf", "đầu"), ("chuwowng", "chương"), ("dduwowngf", "đường"), ("thuwowng", "thương"), ("chos", "chó"), ("Vieetj", "việt"), ("hoajf", "hoà")],
 )
 def test_telex(typed, syllable):
     assert decode(typed)[0] == syllable

@@ -73,14 +73,15 @@ def telex(word: str) -> tuple[str, ...]:
         if ch in _VOWELS:
             seen_vowel = True
         letters.append(ch)
-    if horn > 1:
-        return ()
     bare = head_d + "".join(letters)
+    if horn > 1 and not (horn == 2 and "uo" in bare):
+        return ()  # two w's only for ươ ("chuwowng" as "chuowng")
     circ = _circumflex(bare)
     used = used or circ[0] != bare
     bases = []
     for b in circ:
-        bases.extend(_with_horn(b) if horn else [b])
+        horned = _with_horn(b) if horn else [b]
+        bases.extend(h for h in horned if "ươ" in h) if horn == 2 else bases.extend(horned)
     if not used:
         return ()
     return _valid(bases, tone)
