@@ -149,3 +149,12 @@ def test_interpret_false_searches_the_words_as_typed(index):
     assert vnsearch.search("Samsumg", index, interpret=False).suggestion is None
     with Searcher(index) as s:
         assert s.count("TP.HCM", interpret=False) == 3  # no Sài Gòn
+
+
+def test_a_long_query_with_one_stray_keyboard_word_is_not_decoded(index):
+    # as "Arsi" (Telex for ái) in a lead of dantri-lead (l0313): here "Tichj", Telex for tịch,
+    # which this index holds
+    long = "nhà khoa học đã xem xét mẫu đá ở Tichj trong ngày"
+    assert vnsearch.search(long, index).interpreted_as is None
+    telex = "ddawng kys hooj tichj taij xax"  # most of it typed in Telex: read
+    assert vnsearch.search(telex, index).interpreted_as == "đăng ký hộ tịch tại xã"

@@ -94,12 +94,13 @@ class IndexLexicon:
         return self._pairs[key]
 
 
-def fix_word(token: QueryToken, lexicon: IndexLexicon) -> tuple[str, str] | None:
-    """(reading, how) for a query word the index lacks or almost lacks, or None."""
+def fix_word(token: QueryToken, lexicon: IndexLexicon, keyboard: bool = True) -> tuple[str, str] | None:
+    """(reading, how) for a query word the index lacks or almost lacks, or None. ``keyboard``
+    False: Telex/VNI decodings are not tried."""
     held = lexicon.folded_df(token.folded)
     if held > ALMOST_NOTHING:
         return None
-    if held == 0 and token.exact == token.folded:
+    if keyboard and held == 0 and token.exact == token.folded:
         for syllable in decode(token.exact):
             if lexicon.exact_df(syllable):
                 return syllable, "keyboard"
@@ -119,15 +120,15 @@ def fix_word(token: QueryToken, lexicon: IndexLexicon) -> tuple[str, str] | None
 
 
 def fix_tokens(
-    tokens: list[QueryToken], lexicon: IndexLexicon, correct: bool = True
+    tokens: list[QueryToken], lexicon: IndexLexicon, correct: bool = True, keyboard: bool = True
 ) -> tuple[list[QueryToken], list[WordFix]]:
     """The tokens with every word the index lacks read as what was meant (Telex/VNI, or a typo
     corrected), and what was done; suggestions are listed but leave their token as typed.
-    ``correct`` False: typos are only suggested."""
+    ``correct`` False: typos are only suggested; ``keyboard`` False: no Telex/VNI."""
     out = list(tokens)
     fixes = []
     for i, t in enumerate(tokens):
-        fix = fix_word(t, lexicon)
+        fix = fix_word(t, lexicon, keyboard)
         if fix is None:
             continue
         reading, how = fix
@@ -143,6 +144,7 @@ def fix_tokens(
 # (a question, a headline) a word the index lacks is one of many, and a guess would add noise:
 # there they are only suggested. The same bound as accent restoration's.
 MAX_CORRECTED_WORDS = MAX_SYLLABLES
+KEYBOARD_SHARE = 0.3  # of a longer query's words that must decode for Telex/VNI to be read
 
 
 def rewrite(aq: AnalysedQuery, lexicon: IndexLexicon) -> AnalysedQuery:
@@ -151,13 +153,19 @@ def rewrite(aq: AnalysedQuery, lexicon: IndexLexicon) -> AnalysedQuery:
     ``suggestion`` (with every word read as meant, typos corrected) set when they differ
     from the query."""
     fixes: list[WordFix] = []
-    short = sum(len(leaf.tokens) for leaf in aq.leaves() if leaf.is_text) <= MAX_CORRECTED_WORDS
+    words = [t for leaf in aq.leaves() if leaf.is_text for t in leaf.tokens]
+    short = len(words) <= MAX_CORRECTED_WORDS
+    # In a longer query one word that decodes is a name or a stray ("Arsi" is no "ái", "ra4" in
+    # a question no "rã"): Telex/VNI is read only where a good part of the query is typed so.
+    keyboard = short or sum(
+        1 for t in words if fix_word(t, lexicon) and fix_word(t, lexicon)[1] == "keyboard"
+    ) >= KEYBOARD_SHARE * len(words)
 
     def walk(node):
         if isinstance(node, Leaf):
             if not node.is_text:
                 return node
-            tokens, found = fix_tokens(list(node.tokens), lexicon, correct=short)
+            tokens, found = fix_tokens(list(node.tokens), lexicon, correct=short, keyboard=keyboard)
             fixes.extend(found)
             if not any(f.how != "suggestion" for f in found):
                 return node
