@@ -162,4 +162,7 @@ def find_sequence(forms: Sequence[str], wanted: Sequence[str], joined: dict[int,
             return form == wanted[k] and at(i + variant[1], k + 1)
         return False
 
-    return any(at(i, 0) for i in range(len(forms)))
+    first = wanted[0]
+    starts = [i for i, f in enumerate(forms) if f == first]
+    starts += [i for i, (form, _) in joined.items() if (fold(form) if fold_joined else form) == first]
+    return any(at(i, 0) for i in starts)

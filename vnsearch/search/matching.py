@@ -131,7 +131,7 @@ class Matcher:
         exact_field, folded_field = (TITLE_EXACT, TITLE_FOLDED) if title else (CONTENT_EXACT, CONTENT_FOLDED)
         wanted = leaf.match_forms()
         docs = self._holding(exact_field if leaf.exact else folded_field, wanted)
-        if not len(docs) or not leaf.is_phrase:
+        if not len(docs) or not leaf.is_phrase or len(wanted) == 1:  # "covid 19": the word covid19
             return docs
         # a word that may be written apart in the text (covid19, tphcm, vắcxin): positions skip
         # its parts, and the stored text is read with its joined runs
