@@ -194,6 +194,16 @@ def test_search_page_says_how_it_read_an_unaccented_query(seed_client):
     assert "Có phải bạn muốn tìm" in html and "<strong>hộ tịch</strong>" in html
 
 
+def test_search_page_reads_telex_and_says_did_you_mean(seed_client):
+    # issue 13: Telex typed with the input method off, and a typo, on the page and in the API
+    html = seed_client.get("/", params={"q": "hooj tichj"}).text
+    assert re.search(r"Kết quả cho: <a [^>]*><strong>hộ tịch</strong>", html)
+    html = seed_client.get("/", params={"q": "Kien Giangg"}).text
+    assert "Có phải bạn muốn tìm" in html and "<strong>Kien giang</strong>" in html
+    body = seed_client.get("/api/search", params={"q": "Kien Giangg"}).json()
+    assert body["suggestion"] == "Kien giang" and body["total"] > 0
+
+
 def test_search_page_paginates_and_keeps_the_state_in_the_url(client):
     html = client.get("/", params={"q": "bão", "sort": "date"}).text
     assert html.count('class="hit"') == 10

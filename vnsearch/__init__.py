@@ -16,6 +16,7 @@ from .corpus import Article, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, check_index, index_exists, update_index
 from .search import Filters, Hit, Searcher, SearchResults, Weights, search
+from .synonyms import Synonyms
 
 __all__ = [
     "AddReport",
@@ -30,6 +31,7 @@ __all__ = [
     "QueryError",
     "SearchResults",
     "Searcher",
+    "Synonyms",
     "UpdateReport",
     "VnsearchError",
     "Weights",

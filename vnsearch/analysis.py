@@ -23,13 +23,14 @@ For the search side this module also makes, alone:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from . import text
 from .segment import segment_cached
+from .variants import joins, variants_at
 
 
 def _is_word(piece_text: str) -> bool:
@@ -65,26 +66,63 @@ class VietnameseTokenizer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pieces, runs = _analysed(value)
         pos = -1
         gap = False
-        for piece in _pieces(value):
+        word = -1
+        starts: dict[int, tuple[int, int]] = {}  # word index → (position, start char)
+        for piece in pieces:
             if not _is_word(piece.text):
                 gap = pos >= 0  # punctuation takes no position: phrases match across it
                 continue
             pos += 1
+            word += 1
             t.gap = gap  # punctuation before it (accent restoration does not look across)
             gap = False
-            t.text = piece.text
+            t.text = _word(piece.text)
             t.joined = piece.joined
+            t.variant = False
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = piece.text
+                t.original = t.text
             t.pos = start_pos + pos  # always: CompoundFilter needs it, even unrequested
             if chars:
                 t.startchar = start_char + piece.start
-                t.endchar = start_char + piece.end
+                t.endchar = start_char + piece.start + len(t.text)
+            starts[word] = (t.pos, piece.start)
             yield t
+            if word in runs:  # the run of words ending here is one word: that word too
+                first, form = runs[word]
+                t.text = form
+                t.variant = True
+                t.width = word - first + 1
+                t.joined = t.gap = False
+                t.pos, first_char = starts[first]
+                if keeporiginal:
+                    t.original = form
+                if chars:
+                    t.startchar = start_char + first_char
+                yield t
+
+
+def _word(piece_text: str) -> str:
+    """A word piece as a word: an abbreviation's dot left out ("TP." is TP, as in "TP HCM")."""
+    return (piece_text.rstrip(".") or piece_text) if piece_text[-1] == "." else piece_text
+
+
+@lru_cache(maxsize=256)
+def _analysed(value: str):
+    """(``_pieces(value)``, the runs of its words that are one word: index of the run's last
+    word → (index of its first, the joined word)), see ``variants``."""
+    pieces = _pieces(value)
+    words = []
+    for p in pieces:
+        if _is_word(p.text):
+            w = _word(p.text)
+            words.append((w, p.start, p.start + len(w)))
+    runs = {j: (i, form) for i, j, form in joins(words, text.normalize(value))} if len(words) > 1 else {}
+    return pieces, runs
 
 
 # ``text.fold`` of one token, remembered: a corpus has a few tens of thousands of distinct
@@ -123,6 +161,8 @@ class CompoundFilter(Filter):
         template = None
         syllables = []
         for t in tokens:
+            if t.variant:  # a run joined (covid19): no syllable of pyvi's words
+                continue
             if template is None:
                 template = t.copy()
             syllables.append((t.text, t.pos, t.joined))
@@ -161,12 +201,19 @@ def lane_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
     if kind is None:
         return None
     # positions count words only, as VietnameseTokenizer numbers them (punctuation takes none)
-    words_only = [piece for piece in _pieces(value) if _is_word(piece.text)]
-    syllables = [(piece.text.lower(), pos, piece.joined) for pos, piece in enumerate(words_only)]
-    if kind == "exact":
-        return [(syl, pos) for syl, pos, _ in syllables]
-    if kind == "folded":
-        return [(_fold_token(syl), pos) for syl, pos, _ in syllables]
+    pieces, runs = _analysed(value)
+    words_only = [piece for piece in pieces if _is_word(piece.text)]
+    syllables = [(_word(piece.text).lower(), pos, piece.joined) for pos, piece in enumerate(words_only)]
+    if kind in ("exact", "folded"):
+        out = []
+        for syl, pos, _ in syllables:
+            out.append((syl, pos))
+            if pos in runs:  # the run ending here is one word (covid19): at its first word
+                first, form = runs[pos]
+                out.append((form, first))
+        if kind == "folded":
+            out = [(_fold_token(term), pos) for term, pos in out]
+        return out
     words = group_words(syllables)
     if kind == "words":
         return words
@@ -185,14 +232,23 @@ class QueryToken:
     pos: int
     joined: bool  # pyvi joined it to the previous syllable
     gap: bool = False  # punctuation between it and the previous syllable
+    # this word starts a run of words that is one word ("covid-19"): (the run joined, exact:
+    # "covid19"; how many words it spans). Matched as that word; ranked by its words.
+    variant: tuple[str, int] | None = None
 
 
 def analyze(value: str) -> list[QueryToken]:
-    """The analysis chain as plain records: what the lanes of the index hold for ``value``."""
-    return [
-        QueryToken(t.text, text.fold(t.text), t.pos, t.joined, t.gap)
-        for t in EXACT(value, positions=True)
-    ]
+    """The analysis chain as plain records: what the lanes of the index hold for ``value``.
+    The first word of a run that is one word ("covid-19", "TP HCM", see ``variants``) carries
+    the run joined ("covid19", "tphcm"): a match holds that word, so every way of writing it
+    is one query (``Leaf.match_forms``)."""
+    out: list[QueryToken] = []
+    for t in EXACT(value, positions=True):
+        if t.variant:
+            out[-t.width] = replace(out[-t.width], variant=(t.text, t.width))
+        else:
+            out.append(QueryToken(t.text, text.fold(t.text), t.pos, t.joined, t.gap))
+    return out
 
 
 def compounds(tokens: list[QueryToken]) -> list[str]:
@@ -226,23 +282,26 @@ def text_tokens(passage: str) -> tuple[TextToken, ...]:
     out = []
     for token, start, end in syllabize(text.nfc(passage)):
         if _is_word(token):
-            out.append(TextToken(start, end, *_word_forms(token)))
+            word = _word(token)
+            out.append(TextToken(start, start + len(word), *_word_forms(word)))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def text_variants(passage: str) -> dict[int, tuple[str, int]]:
+    """Index in ``text_tokens(passage)`` → (the run of words starting there that is one word,
+    joined; how many words it spans), as the index holds them (``variants``)."""
+    words = text_tokens(passage)
+    if len(words) < 2:
+        return {}
+    source = text.nfc(passage)  # what the spans refer to
+    return variants_at([(source[w.start:w.end], w.start, w.end) for w in words], source)
 
 
 @lru_cache(maxsize=200_000)
 def _word_forms(word: str) -> tuple[str, str]:
     exact = text.normalize(word).lower()
     return exact, text.fold(exact)
-
-
-def find_sequence(forms: list[str], wanted: list[str]) -> bool:
-    """True when ``wanted`` occurs in ``forms`` as a contiguous run (a phrase)."""
-    n = len(wanted)
-    if not n:
-        return False
-    first = wanted[0]
-    return any(forms[i:i + n] == wanted for i, f in enumerate(forms) if f == first)
 
 
 TEXT_FIELDS = (None, "title")  # leaves that are words to find; "source:"/"topic:" name metadata
@@ -282,8 +341,21 @@ class Leaf:
 
     def match_forms(self) -> list[str]:
         """The terms a match must hold: exact syllables when typed with diacritics, else
-        folded; in order, repeats kept (a phrase)."""
-        return [t.exact if self.exact else t.folded for t in self.tokens]
+        folded; in order, repeats kept (a phrase). A run of words that is one word is that
+        word ("covid 19" holds covid19, written covid-19, covid19 or covid 19)."""
+        out = []
+        skip = 0
+        for t in self.tokens:
+            if skip:
+                skip -= 1
+            elif t.variant:
+                form, width = t.variant
+                out.append(form if self.exact else text.fold(form))
+                skip = width - 1
+            else:
+                out.append(t.exact if self.exact else t.folded)
+        return out
+
 
     def exact_forms(self) -> list[str]:
         """Syllables for the accent-exact ranking lanes: all when typed with diacritics, only
@@ -321,6 +393,11 @@ class AnalysedQuery:
     text: str
     tree: QNode | None
     restored: tuple[Leaf, ...] = ()
+    read_as: str | None = None  # the query with words typed in Telex/VNI decoded ("hộ tịch")
+    suggestion: str | None = None  # the query with its typos corrected ("covid")
+    # what synonyms or a suggested correction add: alternatives in the tree, ranked apart and
+    # after the words typed
+    synonyms: tuple["QNode", ...] = ()
 
     def leaves(self, positive: bool = True) -> list[Leaf]:
         """The leaves outside (positive) or inside (not positive) an exclusion, in order."""
@@ -340,8 +417,13 @@ class AnalysedQuery:
         return out
 
     def ranked_leaves(self) -> list[Leaf]:
-        """The runs of words that score: the restored reading, or the positive text leaves."""
-        return list(self.restored) or [leaf for leaf in self.leaves() if leaf.is_text]
+        """The runs of words that score: the restored reading, or the positive text leaves
+        (a synonym's leaves rank apart: ``synonym_leaves``)."""
+        added = set(self.synonym_leaves())
+        return list(self.restored) or [leaf for leaf in self.leaves() if leaf.is_text and leaf not in added]
+
+    def synonym_leaves(self) -> list[Leaf]:
+        return [leaf for leaf in AnalysedQuery("", AnyNode(self.synonyms)).leaves() if leaf.is_text] if self.synonyms else []
 
     @property
     def findable(self) -> bool:

@@ -16,6 +16,7 @@ from . import __version__
 from .errors import VnsearchError
 from .indexer import index_exists, resolve_corpus, update_index
 from .search import SORTS, Filters, Searcher
+from .synonyms import Synonyms
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -214,6 +215,8 @@ def _print_hit(number: int, hit, color: bool, by_article: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
 @click.option("--count", "count_only", is_flag=True, help="Print only the number of matches (paragraphs, or articles with --by-article).")
 @click.option("--ids", "ids_only", is_flag=True, help="Print the id of every matching article, one a line.")
+@click.option("--synonyms", "synonyms_file", metavar="FILE", envvar="VNSEARCH_SYNONYMS",
+              help="A synonyms file (Solr format: \"a, b, c\" lines) added to the shipped list.")
 @COLOR_OPTION
 def query_command(
     words: tuple[str, ...],
@@ -229,6 +232,7 @@ def query_command(
     as_json: bool,
     count_only: bool,
     ids_only: bool,
+    synonyms_file: str | None,
     color: str,
 ) -> None:
     """Search for WORDS: every word must be held (typed with diacritics: that spelling).
@@ -240,11 +244,12 @@ def query_command(
     if count_only and ids_only:
         raise UserError("--count and --ids are two different outputs: give one of them")
     filters = Filters.parse(since, until, source, topic)  # a bad date stops here, before any indexing
+    synonyms = Synonyms.load(synonyms_file) if synonyms_file else None  # an unreadable file too
     if not index_exists(index_dir):
         _note(f"no index at {index_dir}; building it from {resolve_corpus(corpus, index_dir)}")
         report = _run_update(corpus, index_dir)
         _note(report.summary())
-    with Searcher(index_dir) as searcher:
+    with Searcher(index_dir, synonyms=synonyms) as searcher:
         if count_only:
             count = searcher.count(text, one_per_article=by_article, filters=filters)
             click.echo(count)
@@ -260,6 +265,8 @@ def query_command(
         )
     if results.interpreted_as:
         _note(f"read as: {results.interpreted_as}")
+    if results.suggestion:
+        _note(f"did you mean: {results.suggestion}")
     if results.partial:
         _note(f"no {results.total_unit[:-1]} holds the whole query; showing the best partial matches")
     if as_json:

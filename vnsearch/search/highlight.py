@@ -6,7 +6,8 @@ proximity use too, so what counts as a word ("1.528") is the same in all three.
 
 from __future__ import annotations
 
-from ..analysis import Leaf, text_tokens
+from ..analysis import Leaf, text_tokens, text_variants
+from ..syllable import could_be_syllable
 from .. import text
 
 SNIPPET_CHARS = 240
@@ -39,11 +40,14 @@ def matched_spans(paragraph: str, exact: set[str], folded: set[str], loose: set[
     matches merge ("hộ tịch" is one span)."""
     words = text_tokens(paragraph)
     has_exact = any(w.exact in exact for w in words)
-    hits = [
-        (w.start, w.end)
-        for w in words
-        if w.folded in loose or (w.exact in exact if has_exact else w.folded in folded)
-    ]
+    marked = [w.folded in loose or (w.exact in exact if has_exact else w.folded in folded) for w in words]
+    # "covid-19" marked when covid19 was asked: only a word that is no syllable can be a run
+    if any(not could_be_syllable(f) for f in (*loose, *folded)):
+        for i, (form, width) in text_variants(paragraph).items():
+            folded_form = text.fold(form)
+            if folded_form in loose or (form in exact if has_exact else folded_form in folded):
+                marked[i:i + width] = [True] * width
+    hits = [(w.start, w.end) for w, m in zip(words, marked) if m]
     merged: list[tuple[int, int]] = []
     for s, e in hits:
         if merged and paragraph[merged[-1][1]:s].isspace():

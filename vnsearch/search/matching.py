@@ -21,7 +21,9 @@ import numpy as np
 from whoosh import query as wq
 
 from .. import text
-from ..analysis import AllNode, Leaf, NotNode, QNode, find_sequence, text_tokens
+from ..analysis import AllNode, Leaf, NotNode, QNode, text_tokens, text_variants
+from ..syllable import could_be_syllable
+from ..variants import find_sequence
 from ..dates import date_bounds
 from ..errors import QueryError
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
@@ -129,9 +131,12 @@ class Matcher:
         exact_field, folded_field = (TITLE_EXACT, TITLE_FOLDED) if title else (CONTENT_EXACT, CONTENT_FOLDED)
         wanted = leaf.match_forms()
         docs = self._holding(exact_field if leaf.exact else folded_field, wanted)
-        if not len(docs) or not leaf.is_phrase:
+        if not len(docs) or not leaf.is_phrase or len(wanted) == 1:  # "covid 19": the word covid19
             return docs
-        if len(docs) > PHRASE_VERIFY_MAX:
+        # a word that may be written apart in the text (covid19, tphcm, vắcxin): positions skip
+        # its parts, and the stored text is read with its joined runs
+        joined = any(t.variant or not could_be_syllable(t.folded) for t in leaf.tokens)
+        if len(docs) > PHRASE_VERIFY_MAX and not joined:
             # Whoosh checks folded positions without reading texts; an exact phrase then also
             # requires each exact syllable somewhere in the text (``docs``).
             q = wq.Phrase(folded_field, [t.folded for t in leaf.tokens])
@@ -140,9 +145,10 @@ class Matcher:
         key = "title" if title else "text"
         keep = []
         for d in docs.tolist():
-            words = text_tokens(self.searcher.stored_fields(d).get(key, ""))
+            passage = self.searcher.stored_fields(d).get(key, "")
+            words = text_tokens(passage)
             forms = [t.exact for t in words] if leaf.exact else [t.folded for t in words]
-            if find_sequence(forms, wanted):
+            if find_sequence(forms, wanted, text_variants(passage) if joined else None, fold_joined=not leaf.exact):
                 keep.append(d)
         return np.array(keep, dtype=np.int64)
 

@@ -105,6 +105,17 @@ def _pairs(leaf: Leaf, exact: bool) -> list[tuple[str, str]]:
 _NONE = np.zeros(0, dtype=np.int64)
 
 
+def _only_joined(scores, cache, field, first, joined, n_docs, bm25, weight=1.0) -> np.ndarray:
+    """Add the BM25 of a run's joined word ("covid19") to ``scores`` in the documents that do
+    not hold the run's first word ("covid"): they wrote it joined, and get nothing from its
+    words. Returns those documents."""
+    extra = np.zeros(cache.doc_count, dtype=np.float32)
+    hit = bm25(extra, field, joined, weight, n_docs)
+    docs = np.setdiff1d(hit, cache.postings(field, first)[0], assume_unique=True)
+    scores[docs] += extra[docs]
+    return docs
+
+
 class Plan:
     """The scores of the query's ranked leaves over every document, and what proximity
     needs later."""
@@ -167,6 +178,20 @@ class Plan:
                 if content:
                     for word in leaf.compounds():
                         bm25(self.scores, CONTENT_WORDS, text.fold(word) + READING_SEPARATOR + word, w.words, n_para)
+            for i, t in enumerate(leaf.tokens):
+                if not t.variant:
+                    continue
+                # "covid19" where it is written joined (COVID19), not where its words score; there
+                # it also holds its words for coverage
+                joined = text.fold(t.variant[0])
+                held = sum(self.idf.get(p.folded, 0.0) for p in leaf.tokens[i:i + t.variant[1]])
+                if content:
+                    docs = _only_joined(self.scores, cache, CONTENT_FOLDED, t.folded, joined, n_para, bm25)
+                    coverage[docs] += held
+                    article_coverage[slots[docs]] += held
+                docs = _only_joined(title_scores, cache, TITLE_FOLDED, t.folded, joined, n_title, bm25,
+                                    w.title if content else 1.0)
+                title_coverage[slots[docs]] += held
         if title_scores.any():
             self.scores += cache.spread_scores(title_scores)
         if total_idf > 0 and sum(len(leaf.tokens) for leaf in leaves) > 1:
@@ -175,6 +200,8 @@ class Plan:
             # words too; the bonus for every word stays with the paragraph itself.
             coverage += title_coverage[slots]
             every = coverage >= 0.999 * total_idf
+            coverage = np.minimum(coverage, total_idf)  # a word written joined may count twice
+            article_coverage = np.minimum(article_coverage, total_idf)
             if w.article_coverage:  # the power on one value per article, then to the paragraphs
                 factor = ((article_coverage / total_idf) ** w.coverage_power)[slots]
             else:

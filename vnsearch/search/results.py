@@ -58,6 +58,7 @@ class SearchResults:
     interpreted_as: str | None = None
     total_unit: str = "paragraphs"
     partial: bool = False
+    suggestion: str | None = None  # the query with its typos corrected: "did you mean"
 
     def to_dict(self) -> dict:
         d = {
@@ -69,4 +70,6 @@ class SearchResults:
         }
         if self.interpreted_as:
             d["interpreted_as"] = self.interpreted_as
+        if self.suggestion:
+            d["suggestion"] = self.suggestion
         return d

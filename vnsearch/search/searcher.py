@@ -5,16 +5,22 @@ highlighted results (``highlight``, ``results``)."""
 from __future__ import annotations
 
 import functools
+import os
+from dataclasses import replace
 
 import numpy as np
 from whoosh.reading import TermNotFound
 
 from .. import query as qs
 from .. import text
-from ..analysis import READING_SEPARATOR, AnalysedQuery, Leaf, analyze_query
+from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query
+from ..context import restore_by_context
 from ..errors import QueryError
 from ..indexer import open_index, reading
-from ..restore import restorable, restore_tokens
+from ..interpret import IndexLexicon, rewrite
+from ..restore import MAX_SYLLABLES, restorable, restore_tokens
+from ..synonyms import ENV as SYNONYMS_ENV
+from ..synonyms import Synonyms
 from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
 from ..scoring import PostingsCache
 from . import article_rank
@@ -24,6 +30,8 @@ from .ranking import DEFAULT_WEIGHTS, Plan, Weights
 from .results import Hit, Passage, SearchResults
 
 SORTS = ("relevance", "date")
+CONTEXT = True  # read unaccented queries by the pairs the archive writes (``context``)
+W_SYNONYM = 0.5  # a paragraph found through a synonym scores this share of its score
 
 NOTHING_TO_FIND = (
     "the query has nothing to find{why}: type at least one word, e.g. "
@@ -71,7 +79,7 @@ class Searcher:
     per collection). Use as a context manager, or call ``close``. ``weights``: the ranking's
     parameters (``ranking.Weights``)."""
 
-    def __init__(self, index_dir: str, weights: Weights = DEFAULT_WEIGHTS):
+    def __init__(self, index_dir: str, weights: Weights = DEFAULT_WEIGHTS, synonyms: Synonyms | None = None):
         self.index_dir = index_dir
         self.weights = weights
         self._ix = open_index(index_dir)
@@ -80,6 +88,15 @@ class Searcher:
             self._cache = PostingsCache(self._searcher.reader())
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
+        self._lexicon: IndexLexicon | None = None
+        self._synonyms = synonyms
+
+    @property
+    def lexicon(self) -> IndexLexicon:
+        """What the index holds, for reading query words as meant (``interpret``)."""
+        if self._lexicon is None:
+            self._lexicon = IndexLexicon(self._cache, self._searcher)
+        return self._lexicon
 
     def close(self) -> None:
         self._searcher.close()
@@ -125,21 +142,66 @@ class Searcher:
 
     # ----------------------------------------------------------------- the query
 
-    def analyse(self, query: str, syntax: bool = True, restore_accents: bool = True) -> AnalysedQuery:
-        """The query parsed and analysed once, with its restored reading when it is a short
-        unaccented plain query the corpus reads one way. QueryError when it has nothing to
-        find (empty, only operators, only exclusions)."""
+    def analyse(self, query: str, syntax: bool = True, restore_accents: bool = True,
+                interpret: bool = True) -> AnalysedQuery:
+        """The query parsed and analysed once: with ``interpret``, words the index lacks read
+        as meant (Telex or VNI typing, typos: ``interpret``) and synonyms added; the restored
+        reading when it is a short unaccented plain query the corpus reads one way.
+        QueryError when it has nothing to find (empty, only operators, only exclusions)."""
         query = text.nfc(text.scrub(query))  # also what is shown back: no lone surrogates
         aq = analyze_query(qs.parse(query) if syntax else qs.plain(query), query)
         if not aq.findable:
             why = " (it only excludes)" if aq.leaves(positive=False) else ""
             raise QueryError(NOTHING_TO_FIND.format(why=why))
+        if interpret:
+            aq = rewrite(aq, self.lexicon)
         if restore_accents and aq.plain and restorable(list(aq.tree.tokens)):
-            restored = restore_tokens(list(aq.tree.tokens), self.readings)
+            # pyvi's compounds first ("hộ tịch"), then the pairs the archive writes ("giá vàng")
+            tokens = restore_tokens(list(aq.tree.tokens), self.readings) or list(aq.tree.tokens)
+            restored = restore_by_context(tokens, self.lexicon.pair_counts) if CONTEXT else None
+            restored = restored or (tokens if tokens != list(aq.tree.tokens) else None)
             if restored:
                 leaf = Leaf(" ".join(t.exact for t in restored), tuple(restored), restored=True)
-                aq = AnalysedQuery(aq.text, aq.tree, (leaf,))
-        return aq
+                aq = replace(aq, restored=(leaf,))
+        return self.with_synonyms(aq) if interpret else aq
+
+    def _scores(self, aq: AnalysedQuery, plan: Plan) -> np.ndarray:
+        """The plan's scores; where a synonym scores higher, W_SYNONYM × its score: a paragraph
+        found through a synonym ranks below one with the words typed."""
+        if not aq.synonyms:
+            return plan.scores
+        other = Plan(aq.synonym_leaves(), self._cache, self.weights).scores
+        return np.maximum(plan.scores, W_SYNONYM * other)
+
+    def with_synonyms(self, aq: AnalysedQuery) -> AnalysedQuery:
+        """A short plain query with what its synonyms find as alternatives: "TP.HCM" also
+        finds "Thành phố Hồ Chí Minh" and "Sài Gòn" (each a phrase, the rest of the query
+        around it)."""
+        leaf = aq.tree
+        if not (aq.plain and len(leaf.tokens) <= MAX_SYLLABLES):
+            return aq
+        if self._synonyms is None:
+            self._synonyms = Synonyms.load(os.environ.get(SYNONYMS_ENV, ""))
+        tokens = list(leaf.tokens)
+        keys, spans = [], []  # the synonyms' keys: a run that is one word is one key ("tphcm")
+        i = 0
+        while i < len(tokens):
+            width = tokens[i].variant[1] if tokens[i].variant else 1
+            keys.append(text.fold(tokens[i].variant[0]) if tokens[i].variant else tokens[i].folded)
+            spans.append((i, i + width))
+            i += width
+        added = []
+        for found in self._synonyms.expand(keys):
+            start, end = spans[found.start][0], spans[found.end - 1][1]
+            for phrase in found.alternatives:
+                parts = [Leaf(" ".join(t.exact for t in run), tuple(run)) for run in (tokens[:start], tokens[end:]) if run]
+                words = tuple(analyze(phrase))
+                if words:
+                    parts.append(Leaf(phrase, words, phrase=len(words) > 1))
+                    added.append(parts[0] if len(parts) == 1 else AllNode(tuple(parts)))
+        if not added:
+            return aq
+        return replace(aq, tree=AnyNode((leaf, *added)), synonyms=tuple(added))
 
     def _matches(self, aq: AnalysedQuery, unit: str, filters: Filters | None, relaxed: bool = False):
         """(mask over ``unit``, the same as a mask over paragraphs) of the query's matches
@@ -154,9 +216,9 @@ class Searcher:
 
     @_guarded
     def count(self, query: str, one_per_article: bool = False, filters: Filters | None = None,
-              syntax: bool = True) -> int:
+              syntax: bool = True, interpret: bool = True) -> int:
         """How many paragraphs (or articles) match: every word, phrase and filter held."""
-        aq = self.analyse(query, syntax, restore_accents=False)
+        aq = self.analyse(query, syntax, restore_accents=False, interpret=interpret)
         mask, _ = self._matches(aq, ARTICLES if one_per_article else PARAGRAPHS, filters)
         return int(mask.sum())
 
@@ -168,7 +230,7 @@ class Searcher:
         self._check_sort(sort)
         aq = self.analyse(query, syntax)
         _, paragraphs = self._matches(aq, ARTICLES, filters)
-        scores = Plan(aq.ranked_leaves(), self._cache, self.weights).scores
+        scores = self._scores(aq, Plan(aq.ranked_leaves(), self._cache, self.weights))
         docs = np.flatnonzero(paragraphs)
         if sort == "date":
             order = np.lexsort((-scores[docs], -self._cache.field_codes("date")[1][docs]))
@@ -202,7 +264,9 @@ class Searcher:
             self._article_stats = article_rank.ArticleStats(self._cache)
         stats = self._article_stats
         slots = stats.slots
-        tokens = [t for leaf in aq.leaves() if leaf.is_text and leaf.field is None for t in leaf.tokens]
+        added = set(aq.synonym_leaves())  # what synonyms find ranks by its own plan (``_scores``)
+        tokens = [t for leaf in aq.leaves() if leaf.is_text and leaf.field is None and leaf not in added
+                  for t in leaf.tokens]
         evidence = article_rank.article_evidence(stats, tokens, self.readings, self.weights)
         passage = np.zeros(stats.n)
         reranked = {}
@@ -244,6 +308,7 @@ class Searcher:
         filters: Filters | None = None,
         sort: str = "relevance",
         passages: int = 1,
+        interpret: bool = True,
     ) -> SearchResults:
         """Ranked paragraphs for ``query``; with ``one_per_article``, each article's best
         paragraph only, and up to ``passages`` - 1 of its next best in ``Hit.also``.
@@ -253,16 +318,19 @@ class Searcher:
         full ones (``Hit.partial``), and stand alone, with ``SearchResults.partial``, when
         nothing matches fully. A plain query typed without diacritics is also read in its
         most likely accented form when the corpus makes one clear (``interpreted_as``), which
-        ranks first. With ``syntax`` False the text is plain words, as for natural-language
-        questions. QueryError for an unknown ``sort`` or a query with nothing to find."""
+        ranks first. With ``interpret`` (issue 13), words the index lacks are read as meant:
+        Telex/VNI typing (``interpreted_as``), typos (``suggestion``, "did you mean"); and
+        what the query's synonyms find follows the words typed. With ``syntax`` False the text
+        is plain words, as for natural-language questions. QueryError for an unknown ``sort``
+        or a query with nothing to find."""
         self._check_sort(sort)
-        aq = self.analyse(query, syntax, restore_accents)
+        aq = self.analyse(query, syntax, restore_accents, interpret)
         limit = max(1, limit)
         unit = ARTICLES if one_per_article else PARAGRAPHS
-        interpreted_as = aq.restored[0].text if aq.restored else None
+        interpreted_as = aq.restored[0].text if aq.restored else aq.read_as
         leaves = aq.ranked_leaves()
         plan = Plan(leaves, self._cache, self.weights)
-        scores = plan.scores
+        scores = self._scores(aq, plan)
         full, full_paragraphs = self._matches(aq, unit, filters)
         total = int(full.sum())
         # Full matches first, then the best partial ones; for long queries (questions, headlines)
@@ -270,6 +338,12 @@ class Searcher:
         n_words = sum(len(leaf.tokens) for leaf in leaves)
         full_first = sort == "date" or n_words <= self.weights.full_first_max_words
         tiers = [np.flatnonzero(full_paragraphs)]
+        n_full = 1
+        if aq.synonyms and sort == "relevance" and full_first:
+            # the words typed first, then what only a synonym found
+            _, typed = self._matches(replace(aq, tree=aq.tree.nodes[0], synonyms=()), unit, filters)
+            tiers = [np.flatnonzero(full_paragraphs & typed), np.flatnonzero(full_paragraphs & ~typed)]
+            n_full = 2
         if sort == "relevance" and leaves and (total < limit or not full_first):
             _, relaxed = self._matches(aq, unit, filters, relaxed=True)
             tiers.append(np.flatnonzero(relaxed & ~full_paragraphs & (scores > 0)))
@@ -291,7 +365,7 @@ class Searcher:
                 candidates = candidates[top]
             for docnum in candidates.tolist():
                 stored = self._searcher.stored_fields(docnum)
-                partial = tier > 0 if full_first else not is_full[docnum]
+                partial = tier >= n_full if full_first else not is_full[docnum]
                 rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored, partial))
         if days is None:
             rescored.sort(key=lambda item: (item[0], -item[1], item[2]))
@@ -303,9 +377,9 @@ class Searcher:
                 groups.setdefault(item[3]["article_id"], []).append(item)
             rescored = [group[0] for group in groups.values()]
             if days is None:
-                partial_of = (lambda tier, d: tier > 0) if full_first else (lambda tier, d: not is_full[d])
+                partial_of = (lambda tier, d: tier >= n_full) if full_first else (lambda tier, d: not is_full[d])
                 rescored = self._rank_articles(rescored, tiers, scores, aq, limit, partial_of)
-        forms = highlight_forms(leaves)
+        forms = highlight_forms(leaves + aq.synonym_leaves())
         hits = []
         for _, score, _, stored, partial in rescored[:limit]:
             hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial)
@@ -313,7 +387,7 @@ class Searcher:
             hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
             hits.append(hit)
         return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
-                             total_unit=unit, partial=bool(hits) and total == 0)
+                             total_unit=unit, partial=bool(hits) and total == 0, suggestion=aq.suggestion)
 
 
 def search(
@@ -327,6 +401,7 @@ def search(
     sort: str = "relevance",
     passages: int = 1,
     weights: Weights = DEFAULT_WEIGHTS,
+    interpret: bool = True,
 ) -> SearchResults:
     """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
 
@@ -334,4 +409,5 @@ def search(
     or a query with nothing to find.
     """
     with Searcher(index_dir, weights) as searcher:
-        return searcher.search(query, limit, one_per_article, restore_accents, syntax, filters, sort, passages)
+        return searcher.search(query, limit, one_per_article, restore_accents, syntax, filters, sort, passages,
+                               interpret)

@@ -78,7 +78,8 @@ class Outcome:
     limit: int
     more: bool  # there is at least one result after this page
     facets: Facets | None = None
-    suggestion: str | None = None  # the accented reading of a query searched as typed
+    # the accented reading of a query searched as typed, or the query with its typos corrected
+    suggestion: str | None = None
     article_total: int | None = None  # articles matching, when known (below FACET_DEPTH)
     hits_meta: dict = field(default_factory=dict)  # article id → its record (topic)
 
@@ -170,7 +171,7 @@ def run_search(live: LiveIndex, p: Params, offset: int, limit: int, by_article: 
             key = (p.q, filters, post_topic, p.as_typed)
             facets, complete = _cached(cache, key, count)
             article_total = facets.articles if complete else None
-        suggestion = None
+        suggestion = results.suggestion  # "did you mean" (a typo)
         if p.as_typed:
             suggestion = searcher.search(p.q, limit=1, filters=filters).interpreted_as
         more = len(results.hits) > offset + limit
