@@ -43,7 +43,10 @@ def holds(paragraph: str, query: str) -> bool:
 @pytest.mark.parametrize("q", QUERIES)
 def test_date_order_and_total_hold_every_word(dantri, q):
     index_dir, paragraphs = dantri
-    results = vnsearch.search(q, index_dir, sort="date", limit=50)
+    # the words as typed (interpret=False): synonyms ("covid" = SARS-CoV-2, "tai nạn giao
+    # thông" = TNGT) widen the match on purpose (issue 13, tested in test_findit*.py); this
+    # brute force checks the literal match set
+    results = vnsearch.search(q, index_dir, sort="date", limit=50, interpret=False)
     assert results.hits and all(holds(h.text, q) for h in results.hits)
     dates = [h.date for h in results.hits]
     assert dates == sorted(dates, reverse=True)
