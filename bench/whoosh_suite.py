@@ -37,6 +37,12 @@ def pytest_report_header(config):
 '''
 
 
+# Left out, with the reason: Whoosh's own DFA-minimization test depends on the order of a set
+# of strings, so it passes or fails with Python's hash seed (PYTHONHASHSEED 0 and 1 fail, 2 and
+# 3 pass, the same code); it tests automata, which no codec touches.
+DESELECTED = ["--deselect", "test_automata.py::test_minimize_dfa"]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="whoosh-suite-") as tmp:
         work = Path(tmp)
@@ -54,7 +60,7 @@ def main() -> int:
         # run from the tests folder: the installed whoosh is imported, not the sdist's src/
         return subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-             "-W", "ignore", *sys.argv[1:], "."],
+             "-W", "ignore", *DESELECTED, *sys.argv[1:], "."],
             cwd=tests,
         ).returncode
 
