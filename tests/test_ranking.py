@@ -137,3 +137,14 @@ def test_whole_article_evidence_grows_with_the_query(tmp_path):
     # the same evidence, weighed by (6 syllables / ref) ** power: with a large ref it vanishes
     base = replace(_only("article_folded"), article_length_power=1.0, article_length_ref=6.0)
     flips(tmp_path, SPREAD, ACCENTED_Q, base, {"article_length_ref": 6000.0}, ["b", "a"], one_per_article=True)
+
+
+def test_whole_article_lanes_read_the_title(tmp_path):
+    # A headline typed as a query finds its article (issue 12: 11 of 200 dantri articles were not in
+    # the first ten for their own title). a's title holds the query, its paragraph one word; b's
+    # paragraph holds three words. The paragraphs' own title lane is off, so only the article lane
+    # can see a's title.
+    articles = {"a": "Giá xăng tăng ở Hà Nội\nNgười dân đổ xăng từ sáng sớm.",
+                "b": "B\nGiá xăng tăng.\nTin khác."}
+    base = replace(_only("article_folded"), title=0.0)
+    flips(tmp_path, articles, ACCENTED_Q, base, {"article_title": 0.0}, ["a", "b"], one_per_article=True)

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from ..analysis import READING_SEPARATOR, QueryToken, compounds
-from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, PARAGRAPH
+from ..schema import ARTICLE, CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
 from ..text import fold
 
 K1 = 1.2
@@ -30,14 +30,23 @@ B = 0.75
 LONGEST = 4  # syllables in the longest folded compound looked up
 
 
-class ArticleStats:
-    """Article slots and per-article field lengths of one open reader (computed once)."""
+# A syllable lane's article text includes the article's title (its record's title lane): a
+# headline's words are in the title as much as in the paragraphs.
+TITLE_OF = {CONTENT_FOLDED: TITLE_FOLDED, CONTENT_EXACT: TITLE_EXACT}
 
-    def __init__(self, cache):
+
+class ArticleStats:
+    """Article slots and per-article field lengths of one open reader (computed once).
+    ``title``: what one title occurrence counts for against a paragraph's (BM25F-style, in
+    term frequencies and lengths alike)."""
+
+    def __init__(self, cache, title: float = 1.0):
         self.cache = cache
+        self.title = title
         self.slots, self.n = cache.article_slots()
         para = cache.kind_mask(PARAGRAPH)
         self.para_docs = np.flatnonzero(para)
+        self.records = np.flatnonzero(cache.kind_mask(ARTICLE))
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         docs = self.para_docs
@@ -48,6 +57,10 @@ class ArticleStats:
             plen, _ = self.cache.lengths(fieldname)
             docs = self.para_docs
             alen = np.bincount(self.slots[docs], weights=plen[docs], minlength=self.n)
+            if fieldname in TITLE_OF and self.title:
+                tlen, _ = self.cache.lengths(TITLE_OF[fieldname])
+                records = self.records
+                alen += self.title * np.bincount(self.slots[records], weights=tlen[records], minlength=self.n)
             present = alen > 0
             self._lengths[fieldname] = (alen, float(alen[present].mean()) if present.any() else 1.0)
         return self._lengths[fieldname]
@@ -60,6 +73,9 @@ class ArticleStats:
             if not len(ids):
                 continue
             out += np.bincount(self.slots[ids], weights=tfs.astype(np.float64), minlength=self.n)
+        if fieldname in TITLE_OF and self.title:
+            title = self.tf(TITLE_OF[fieldname], terms)
+            out += self.title * title
         return out
 
     def bm25(self, fieldname: str, groups: list[list[str]], k1: float = K1, b: float = B) -> np.ndarray:

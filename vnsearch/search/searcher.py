@@ -261,7 +261,7 @@ class Searcher:
         reranked paragraph, as (tier, score, docnum, stored, partial); returns the same, the
         combined score in place of the paragraph's."""
         if self._article_stats is None:
-            self._article_stats = article_rank.ArticleStats(self._cache)
+            self._article_stats = article_rank.ArticleStats(self._cache, self.weights.article_title)
         stats = self._article_stats
         slots = stats.slots
         added = set(aq.synonym_leaves())  # what synonyms find ranks by its own plan (``_scores``)
