@@ -14,16 +14,22 @@ from vnsearch.search import Searcher
 def test_unaccented_query_reads_compounds_the_index_knows_with_every_reading():
     readings = {"ho_tich": [("hộ_tịch", 3), ("hồ_tích", 1)]}.get
     lanes = query_terms(analyze("dang ky ho tich"), readings)
-    assert lanes["fwords"] == [["ho_tich|hộ_tịch", "ho_tich|hồ_tích"]]
-    assert lanes["fwords_singles"] == [["dang"], ["ky"]]
+    assert lanes["fwords"] == [(["ho_tich|hộ_tịch", "ho_tich|hồ_tích"], 1)]
+    assert lanes["fwords_singles"] == [(["dang"], 1), (["ky"], 1)]
     assert "words" not in lanes  # no accented lanes for a query typed without diacritics
 
 
 def test_accented_query_splits_pyvi_words_from_single_syllables():
     lanes = query_terms(analyze("đăng ký hộ tịch ở xã"), lambda key: None)
-    words = [g[0] for g in lanes["words"]]
+    words = [g[0] for g, _ in lanes["words"]]
     assert "ho_tich|hộ_tịch" in words
-    assert ["xã"] in lanes["words_singles"] and ["hộ"] not in lanes["words_singles"]
+    singles = [g for g, _ in lanes["words_singles"]]
+    assert ["xã"] in singles and ["hộ"] not in singles
+
+
+def test_a_word_repeated_in_the_query_is_counted():
+    lanes = query_terms(analyze("xăng, giá xăng và xăng"), lambda key: None)
+    assert (["xang"], 3) in lanes["folded"] and (["gia"], 1) in lanes["folded"]
 
 
 def test_article_frequency_is_the_sum_over_its_paragraphs(tmp_path):
@@ -39,5 +45,34 @@ def test_article_frequency_is_the_sum_over_its_paragraphs(tmp_path):
         stats = ArticleStats(s._cache)
         tf = stats.tf(CONTENT_FOLDED, ["lu"])
         assert sorted(tf[tf > 0].tolist()) == [1.0, 3.0]
-        scores = stats.bm25(CONTENT_FOLDED, [["lu"]])
+        scores = stats.bm25(CONTENT_FOLDED, [(["lu"], 1)])
         assert np.argmax(scores) == np.argmax(tf)
+
+
+def test_the_title_counts_in_the_article(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    records = [{"id": "t", "title": "Lũ ở Huế", "body": "Lũ rút chậm."}, {"id": "u", "title": "B", "body": "Nắng."}]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    with Searcher(str(tmp_path / "ix")) as s:
+        assert ArticleStats(s._cache).tf(CONTENT_FOLDED, ["lu"]).max() == 2.0  # title + paragraph
+        assert ArticleStats(s._cache, title=0.0).tf(CONTENT_FOLDED, ["lu"]).max() == 1.0
+        with_title, _ = ArticleStats(s._cache).lengths(CONTENT_FOLDED)
+        without, _ = ArticleStats(s._cache, title=0.0).lengths(CONTENT_FOLDED)
+        assert sorted((with_title - without)[with_title > 0].tolist()) == [1.0, 3.0]  # "B", "Lũ ở Huế"
+
+
+def test_an_article_removed_leaves_no_nan(tmp_path):
+    # its slot is still there with no text left; with b 1 its BM25 norm was 0, and 0 / 0 made
+    # every article's lane NaN (found by the live-update test of `vnsearch serve`)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, body in [("a", "Lũ ở Huế."), ("b", "Lũ về, lũ rút."), ("c", "Nắng.")]:
+        (corpus / f"{name}.txt").write_text(f"Tin {name}\n{body}\n", encoding="utf-8")
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    (corpus / "b.txt").unlink()
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    with Searcher(str(tmp_path / "ix")) as s:
+        scores = ArticleStats(s._cache).bm25(CONTENT_FOLDED, [(["lu"], 1)], k1=2.0, b=1.0)
+        assert np.isfinite(scores).all() and scores.max() > 0

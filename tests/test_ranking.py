@@ -8,13 +8,12 @@ from dataclasses import replace
 import pytest
 
 import vnsearch
-from vnsearch import Weights
+from vnsearch import ArticleLanes, Weights
 
 from .conftest import write_articles
 
 NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0)
-NO_ARTICLE = {"article_folded": 0, "article_exact": 0, "article_words": 0, "article_plain_folded": 0,
-              "article_plain_fwords": 0}  # whole-article evidence (by article) off
+NO_ARTICLE = {"article_question": ArticleLanes(), "article_statement": ArticleLanes()}  # by article: off
 # Other news, so that the query's words are rare (idf) as in a real index
 FILLER = {f"z{i}": f"Tin {i}\nThời tiết hôm nay nắng nhẹ, chợ phiên số {i} đông người." for i in range(8)}
 
@@ -122,21 +121,49 @@ ACCENTED_Q = "giá xăng tăng ở Hà Nội"
 PLAIN_Q = "gia xang tang o ha noi"
 
 
-def _only(field):
-    return replace(NO_PROXIMITY, **{**NO_ARTICLE, field: 5.0}, article_length_power=0)
+def _only(field, profile="article_statement", **lanes):
+    """Whole-article evidence from one lane of one profile (weight 5), not scaled by length."""
+    return replace(NO_PROXIMITY, **{**NO_ARTICLE, profile: ArticleLanes(**{field: 5.0}, length_power=0, **lanes)})
 
 
-@pytest.mark.parametrize("field,q", [("article_folded", ACCENTED_Q), ("article_exact", ACCENTED_Q),
-                                     ("article_words", ACCENTED_Q), ("article_plain_folded", PLAIN_Q),
-                                     ("article_plain_fwords", PLAIN_Q)])
-def test_whole_article_lanes(tmp_path, field, q):
-    flips(tmp_path, SPREAD, q, _only(field), {field: 0}, ["b", "a"], one_per_article=True)
+def _off(weights, profile, field):
+    return {profile: replace(getattr(weights, profile), **{field: 0.0})}
+
+
+LANES = [("folded", ACCENTED_Q), ("exact", ACCENTED_Q), ("words", ACCENTED_Q), ("words_long", ACCENTED_Q),
+         ("plain_folded", PLAIN_Q), ("plain_fwords", PLAIN_Q), ("plain_fwords_long", PLAIN_Q)]
+
+
+@pytest.mark.parametrize("field,q", LANES)
+@pytest.mark.parametrize("profile", ["article_statement", "article_question"])
+def test_whole_article_lanes(tmp_path, field, q, profile):
+    q = q + " ?" if profile == "article_question" else q  # a question asks its own profile
+    base = _only(field, profile)
+    flips(tmp_path, SPREAD, q, base, _off(base, profile, field), ["b", "a"], one_per_article=True)
+
+
+def test_a_question_mark_chooses_the_question_profile(tmp_path):
+    # the same lane weighs 5 in the statement profile and 0 in the question one
+    base = _only("folded")
+    assert order(tmp_path, SPREAD, ACCENTED_Q, base, one_per_article=True) == ["b", "a"]
+    assert order(tmp_path, SPREAD, ACCENTED_Q + "?", base, one_per_article=True) == ["a", "b"]
+    assert order(tmp_path, SPREAD, f'"{ACCENTED_Q}?"', base, one_per_article=True, syntax=False) == ["a", "b"]
 
 
 def test_whole_article_evidence_grows_with_the_query(tmp_path):
     # the same evidence, weighed by (6 syllables / ref) ** power: with a large ref it vanishes
-    base = replace(_only("article_folded"), article_length_power=1.0, article_length_ref=6.0)
+    base = replace(NO_PROXIMITY, **{**NO_ARTICLE, "article_statement": ArticleLanes(folded=5.0, length_power=1.0)},
+                   article_length_ref=6.0)
     flips(tmp_path, SPREAD, ACCENTED_Q, base, {"article_length_ref": 6000.0}, ["b", "a"], one_per_article=True)
+
+
+def test_query_term_frequency(tmp_path):
+    # "xăng" said three times: with k3 the query leans on it, and c (xăng, often) beats
+    # a (giá and tăng, often); with k3 0 each word counts once and a's two words win
+    articles = {"a": "A\nGiá tăng.\nGiá tăng, giá tăng.", "c": "C\nXăng.\nXăng, xăng ở đây."}
+    base = _only("folded", k3=8.0)
+    flips(tmp_path, articles, "xăng giá tăng xăng xăng", base, _off(base, "article_statement", "k3"), ["c", "a"],
+          one_per_article=True)
 
 
 def test_whole_article_lanes_read_the_title(tmp_path):
@@ -146,5 +173,13 @@ def test_whole_article_lanes_read_the_title(tmp_path):
     # can see a's title.
     articles = {"a": "Giá xăng tăng ở Hà Nội\nNgười dân đổ xăng từ sáng sớm.",
                 "b": "B\nGiá xăng tăng.\nTin khác."}
-    base = replace(_only("article_folded"), title=0.0)
+    base = replace(_only("folded"), title=0.0)
     flips(tmp_path, articles, ACCENTED_Q, base, {"article_title": 0.0}, ["a", "b"], one_per_article=True)
+
+
+def test_strong_length_normalisation_of_the_long_lanes(tmp_path):
+    # b's long article says "bão" three times, a's short one once: with long_b 1 length counts
+    # fully and a wins; with 0 it does not count and b's three mentions win
+    articles = {"a": "A\nBão.", "b": "B\nBão và bão, cơn bão lớn nhất năm nay đã đổ bộ vào miền Trung hôm qua."}
+    base = _only("words_long", long_b=1.0)
+    flips(tmp_path, articles, "bão", base, _off(base, "article_statement", "long_b"), ["a", "b"], one_per_article=True)

@@ -15,7 +15,7 @@ from .catalog import ArticleView, IndexStats, get_article, index_stats
 from .corpus import Article, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable, QueryError, VnsearchError
 from .indexer import UpdateReport, check_index, index_exists, update_index
-from .search import Filters, Hit, Searcher, SearchResults, Weights, search
+from .search import ArticleLanes, Filters, Hit, Searcher, SearchResults, Weights, search
 from .synonyms import Synonyms
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Synonyms",
     "UpdateReport",
     "VnsearchError",
+    "ArticleLanes",
     "Weights",
     "__version__",
     "add_articles",

@@ -399,6 +399,13 @@ class AnalysedQuery:
     # after the words typed
     synonyms: tuple["QNode", ...] = ()
 
+    @property
+    def is_question(self) -> bool:
+        """The query asks a question: it ends with a question mark (closing quotes or brackets
+        aside). By article, a question is ranked for the passage that answers it, anything
+        else for the article about it (``ranking.ArticleLanes``)."""
+        return self.text.rstrip(" \t\n\"'”’»)]}").endswith(("?", "？"))
+
     def leaves(self, positive: bool = True) -> list[Leaf]:
         """The leaves outside (positive) or inside (not positive) an exclusion, in order."""
         out: list[Leaf] = []

@@ -13,6 +13,10 @@ document frequencies count articles. Lanes:
   "fwords"   the same without diacritics: the query's folded syllables read greedily as the
              longest folded compounds the index knows ("ho_tich|" + every reading, tf summed),
              the rest as folded syllables (any query)
+  "words_long", "fwords_long"  the same two under strong length normalization (statements)
+
+The syllable lanes read the article's title too (``TITLE_OF``). Which lanes count, and how
+much, depends on the kind of query (``ranking.ArticleLanes``: questions and statements).
 """
 
 from __future__ import annotations
@@ -78,27 +82,41 @@ class ArticleStats:
             out += self.title * title
         return out
 
-    def bm25(self, fieldname: str, groups: list[list[str]], k1: float = K1, b: float = B) -> np.ndarray:
-        """Sum over term groups (a group's terms count as one term) of article BM25."""
+    def bm25(self, fieldname: str, groups: list[tuple[list[str], int]], k1: float = K1, b: float = B,
+             k3: float = 0.0) -> np.ndarray:
+        """Sum over term groups (a group's terms count as one term; each with its frequency in
+        the query, saturated by ``k3``, 0 = once) of article BM25."""
         key = (fieldname, k1, b)
         if key not in self._norms:
             alen, avg = self.lengths(fieldname)
-            self._norms[key] = k1 * (1 - b + b * alen / avg)
+            # never 0 (an article slot with no text left, with b 1): tf / (tf + norm) stays 0
+            self._norms[key] = np.maximum(k1 * (1 - b + b * alen / avg), 1e-9)
         norm = self._norms[key]
         out = np.zeros(self.n, dtype=np.float64)
-        for group in groups:
+        for group, qtf in groups:
             tf = self.tf(fieldname, group)
             df = int(np.count_nonzero(tf))
             if df:  # whole arrays: cheaper than indexing the articles hit
-                out += math.log(1.0 + (self.n_articles - df + 0.5) / (df + 0.5)) * (k1 + 1) * tf / (tf + norm)
+                q = (k3 + 1) * qtf / (k3 + qtf) if k3 else 1.0
+                out += q * math.log(1.0 + (self.n_articles - df + 0.5) / (df + 0.5)) * (k1 + 1) * tf / (tf + norm)
         return out
 
 
-def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[list[str]]]:
-    """The query's term groups per lane (see the module docstring). ``readings`` maps a folded
-    compound ("ho_tich") to its readings in the index ([("hộ_tịch", df), ...])."""
-    lanes: dict[str, list[list[str]]] = {}
-    lanes["folded"] = [[f] for f in dict.fromkeys(t.folded for t in tokens)]
+def _counted(keys: list[str], groups: dict[str, list[str]] | None = None) -> list[tuple[list[str], int]]:
+    """Each distinct key once, in order, with how often the query has it (its group of terms:
+    ``groups[key]``, else the key alone)."""
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    return [((groups or {}).get(k, [k]), n) for k, n in counts.items()]
+
+
+def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[tuple[list[str], int]]]:
+    """The query's term groups per lane (see the module docstring), each with its frequency in
+    the query. ``readings`` maps a folded compound ("ho_tich") to its readings in the index
+    ([("hộ_tịch", df), ...])."""
+    lanes: dict[str, list[tuple[list[str], int]]] = {}
+    lanes["folded"] = _counted([t.folded for t in tokens])
     typed_exact = any(t.exact != t.folded for t in tokens)
     if typed_exact:
         words = compounds(tokens)
@@ -113,13 +131,11 @@ def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[list[str]]
                 run = [t]
         if len(run) > 1:
             in_compound.update(x.pos for x in run)
-        groups = [[fold(w) + READING_SEPARATOR + w] for w in dict.fromkeys(words)]
-        singles = dict.fromkeys(t.exact for t in tokens if t.pos not in in_compound)
-        lanes["words"] = groups
-        lanes["words_singles"] = [[s] for s in singles]
-        lanes["exact"] = [[e] for e in dict.fromkeys(t.exact for t in tokens)]
+        lanes["words"] = _counted([fold(w) + READING_SEPARATOR + w for w in words])
+        lanes["words_singles"] = _counted([t.exact for t in tokens if t.pos not in in_compound])
+        lanes["exact"] = _counted([t.exact for t in tokens])
     # folded compounds, greedily longest first, never across punctuation
-    fgroups, fsingles = [], []
+    fkeys, fgroups, fsingles = [], {}, []
     i = 0
     while i < len(tokens):
         for n in range(min(LONGEST, len(tokens) - i), 1, -1):
@@ -129,44 +145,61 @@ def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[list[str]]
             key = "_".join(t.folded for t in run)
             found = readings(key)
             if found:
-                fgroups.append([key + READING_SEPARATOR + r for r, _ in found])
+                fkeys.append(key)
+                fgroups[key] = [key + READING_SEPARATOR + r for r, _ in found]
                 i += n
                 break
         else:
             fsingles.append(tokens[i].folded)
             i += 1
-    lanes["fwords"] = fgroups
-    lanes["fwords_singles"] = [[s] for s in dict.fromkeys(fsingles)]
+    lanes["fwords"] = _counted(fkeys, fgroups)
+    lanes["fwords_singles"] = _counted(fsingles)
     return lanes
 
 
-def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings) -> dict[str, np.ndarray]:
+def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes) -> dict[str, np.ndarray]:
+    """Every lane ``lanes`` (``ranking.ArticleLanes``) weighs above 0, one value per article slot."""
     terms = query_terms(tokens, readings)
-    out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"])}
+    k3 = lanes.k3
+    out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"], k3=k3)}
     if "words" in terms:
-        out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"])
-        out["words"] = stats.bm25(CONTENT_WORDS, terms["words"]) + stats.bm25(CONTENT_EXACT, terms["words_singles"])
+        out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"], k3=k3)
+        out["words"] = (stats.bm25(CONTENT_WORDS, terms["words"], k3=k3)
+                        + stats.bm25(CONTENT_EXACT, terms["words_singles"], k3=k3))
+        if lanes.words_long:
+            k1, b = lanes.long_k1, lanes.long_b
+            out["words_long"] = (stats.bm25(CONTENT_WORDS, terms["words"], k1, b, k3)
+                                 + stats.bm25(CONTENT_EXACT, terms["words_singles"], k1, b, k3))
     else:
-        out["fwords"] = stats.bm25(CONTENT_WORDS, terms["fwords"]) + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"])
+        out["fwords"] = (stats.bm25(CONTENT_WORDS, terms["fwords"], k3=k3)
+                         + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"], k3=k3))
+        if lanes.plain_fwords_long:
+            k1, b = lanes.long_k1, lanes.long_b
+            out["fwords_long"] = (stats.bm25(CONTENT_WORDS, terms["fwords"], k1, b, k3)
+                                  + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"], k1, b, k3))
     return out
 
 
-def article_evidence(stats: ArticleStats, tokens: list[QueryToken], readings, weights) -> np.ndarray:
-    """(n / ref) ** power × Σ w_lane × lane / max(lane), one value per article slot
-    (``weights``: ``ranking.Weights``, its ``article_*`` fields)."""
+def article_evidence(stats: ArticleStats, tokens: list[QueryToken], readings, lanes,
+                     length_ref: float) -> np.ndarray:
+    """(n / length_ref) ** power × Σ w_lane × lane / max(lane), one value per article slot
+    (``lanes``: ``ranking.ArticleLanes``, the profile of the query's kind)."""
     if not tokens:
         return np.zeros(stats.n)
-    lanes = lane_scores(stats, tokens, readings)
-    if "exact" in lanes:
-        lane_weights = {"folded": weights.article_folded, "exact": weights.article_exact, "words": weights.article_words}
+    scores = lane_scores(stats, tokens, readings, lanes)
+    if "exact" in scores:
+        lane_weights = {"folded": lanes.folded, "exact": lanes.exact, "words": lanes.words,
+                        "words_long": lanes.words_long}
     else:
-        lane_weights = {"folded": weights.article_plain_folded, "fwords": weights.article_plain_fwords}
+        lane_weights = {"folded": lanes.plain_folded, "fwords": lanes.plain_fwords,
+                        "fwords_long": lanes.plain_fwords_long}
     total = np.zeros(stats.n)
     for lane, w in lane_weights.items():
-        top = lanes[lane].max() if len(lanes[lane]) else 0.0
+        values = scores.get(lane)
+        top = values.max() if values is not None and len(values) else 0.0
         if top > 0 and w:
-            total += w * lanes[lane] / top
-    return total * (len(tokens) / weights.article_length_ref) ** weights.article_length_power
+            total += w * values / top
+    return total * (len(tokens) / length_ref) ** lanes.length_power
 
 
 def combine(best_passage: np.ndarray, evidence: np.ndarray) -> np.ndarray:

@@ -25,6 +25,28 @@ from .. import text
 
 
 @dataclass(frozen=True)
+class ArticleLanes:
+    """The weights of the whole-article lanes (``article_rank``) for one kind of query. Typed
+    with diacritics: folded syllables, exact syllables, pyvi words, and pyvi words under
+    strong length normalization (k1 ``long_k1``, b ``long_b``: a long article's many mentions
+    count for less); typed without: folded syllables, folded compounds (every reading), and
+    folded compounds under the strong normalization. ``k3``: BM25's query-term frequency
+    saturation (0: a word repeated in the query counts once)."""
+
+    folded: float = 0.0
+    exact: float = 0.0
+    words: float = 0.0
+    words_long: float = 0.0
+    plain_folded: float = 0.0
+    plain_fwords: float = 0.0
+    plain_fwords_long: float = 0.0
+    length_power: float = 0.5  # long queries (headlines, leads) trust whole articles more
+    k3: float = 0.0
+    long_k1: float = 2.0
+    long_b: float = 1.0
+
+
+@dataclass(frozen=True)
 class Weights:
     """The ranking's parameters, relative to the folded-syllable lane (1.0). Each has a test
     in ``tests/test_ranking.py`` that flips an order when it is 0 (or off)."""
@@ -51,17 +73,15 @@ class Weights:
     # without), as on the odd ones; every word required, 0.9175 and 0.9100.
     full_first_max_words: int = 4
     # By article (``article_rank``): an article's score is its best paragraph's over the
-    # query's best, plus (syllables / article_length_ref) ** article_length_power × the sum of
-    # its whole-article BM25 lanes, each over the query's best in that lane, weighted:
-    # typed with diacritics, folded syllables, exact syllables and pyvi words; typed without,
-    # folded syllables and folded compounds (every reading). Fitted on the even query ids of
-    # the four shared collections, every query form, at once (README, "Measuring relevance").
-    article_folded: float = 0.35
-    article_exact: float = 0.875  # 1.0 before titles counted (they add to this lane): refitted on even ids
-    article_words: float = 1.0
-    article_plain_folded: float = 0.75
-    article_plain_fwords: float = 1.5
-    article_length_power: float = 0.5  # long queries (headlines, leads) trust whole articles more
+    # query's best, plus (syllables / article_length_ref) ** length_power × the sum of its
+    # whole-article BM25 lanes, each over the query's best in that lane, weighted by one of two
+    # profiles (``ArticleLanes``): a question (ending in "?") asks for the passage that answers
+    # it; a statement (a headline, a lead, keywords) for the article about it.
+    article_question: ArticleLanes = ArticleLanes(
+        folded=0.35, exact=0.875, words=1.0, plain_folded=0.75, plain_fwords=1.5, length_power=0.5)
+    article_statement: ArticleLanes = ArticleLanes(
+        folded=0.5, exact=0.1, words=0.2, words_long=3.0, plain_folded=1.5, plain_fwords=0.1,
+        plain_fwords_long=2.0, length_power=1.5, k3=8.0)
     article_length_ref: float = 15.0
     # The syllable lanes of an article include its title (BM25F-style: a title occurrence counts
     # this much against a paragraph's, in frequencies and lengths). 2.0 was within a query of 1.0

@@ -267,7 +267,9 @@ class Searcher:
         added = set(aq.synonym_leaves())  # what synonyms find ranks by its own plan (``_scores``)
         tokens = [t for leaf in aq.leaves() if leaf.is_text and leaf.field is None and leaf not in added
                   for t in leaf.tokens]
-        evidence = article_rank.article_evidence(stats, tokens, self.readings, self.weights)
+        w = self.weights
+        lanes = w.article_question if aq.is_question else w.article_statement
+        evidence = article_rank.article_evidence(stats, tokens, self.readings, lanes, w.article_length_ref)
         passage = np.zeros(stats.n)
         reranked = {}
         for item in best:
