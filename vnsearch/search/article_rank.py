@@ -161,22 +161,21 @@ def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes) 
     """Every lane ``lanes`` (``ranking.ArticleLanes``) weighs above 0, one value per article slot."""
     terms = query_terms(tokens, readings)
     k3 = lanes.k3
+
+    def compounds_and_singles(name, singles_field, k1=K1, b=B):
+        return (stats.bm25(CONTENT_WORDS, terms[name], k1, b, k3)
+                + stats.bm25(singles_field, terms[name + "_singles"], k1, b, k3))
+
     out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"], k3=k3)}
     if "words" in terms:
         out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"], k3=k3)
-        out["words"] = (stats.bm25(CONTENT_WORDS, terms["words"], k3=k3)
-                        + stats.bm25(CONTENT_EXACT, terms["words_singles"], k3=k3))
+        out["words"] = compounds_and_singles("words", CONTENT_EXACT)
         if lanes.words_long:
-            k1, b = lanes.long_k1, lanes.long_b
-            out["words_long"] = (stats.bm25(CONTENT_WORDS, terms["words"], k1, b, k3)
-                                 + stats.bm25(CONTENT_EXACT, terms["words_singles"], k1, b, k3))
+            out["words_long"] = compounds_and_singles("words", CONTENT_EXACT, lanes.long_k1, lanes.long_b)
     else:
-        out["fwords"] = (stats.bm25(CONTENT_WORDS, terms["fwords"], k3=k3)
-                         + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"], k3=k3))
+        out["fwords"] = compounds_and_singles("fwords", CONTENT_FOLDED)
         if lanes.plain_fwords_long:
-            k1, b = lanes.long_k1, lanes.long_b
-            out["fwords_long"] = (stats.bm25(CONTENT_WORDS, terms["fwords"], k1, b, k3)
-                                  + stats.bm25(CONTENT_FOLDED, terms["fwords_singles"], k1, b, k3))
+            out["fwords_long"] = compounds_and_singles("fwords", CONTENT_FOLDED, lanes.long_k1, lanes.long_b)
     return out
 
 
