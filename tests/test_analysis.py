@@ -66,6 +66,7 @@ LANE_TEXTS = [
     "   ",
     "... ,,, !!!",
     "COVID-19 và 3.000 ca; email a_b@x.vn",
+    "covid19 và covid-19 ở TP.HCM, vắc xin",  # a joined word written joined counts, its runs do not
     "Ba\u0300o so\u0302\u0301 9 (NFD)",
 ]
 

@@ -158,3 +158,23 @@ def test_a_long_query_with_one_stray_keyboard_word_is_not_decoded(index):
     assert vnsearch.search(long, index).interpreted_as is None
     telex = "ddawng kys hooj tichj taij xax"  # most of it typed in Telex: read
     assert vnsearch.search(telex, index).interpreted_as == "đăng ký hộ tịch tại xã"
+
+
+def test_a_joined_word_adds_nothing_to_a_paragraphs_length(tmp_path):
+    # "iPhone 12" is indexed as iphone, 12 and iphone12 (at iphone's position): the paragraph
+    # still has five words, and scores the words around it as a paragraph of five words does.
+    # With iphone12 counted, every paragraph naming a model was longer (dantri-lead l0584 lost
+    # its answer's first rank on it).
+    corpus = write_articles(tmp_path / "c", {
+        "ip": "Điện thoại\nMẫu iPhone 12 ra mắt.",
+        "gx": "Điện thoại\nMẫu Galaxy S ra mắt.",
+    })
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    with Searcher(str(tmp_path / "ix")) as s:
+        reader = s._searcher.reader()
+        lengths = {s._searcher.stored_fields(d)["article_id"]: reader.doc_field_length(d, "folded")
+                   for d in reader.all_doc_ids() if s._searcher.stored_fields(d).get("kind") == "p"}
+        assert lengths == {"ip": 5, "gx": 5}
+        assert s.count("iphone12") == 1
+    hits = {h.article_id: h.score for h in vnsearch.search("mẫu ra mắt", str(tmp_path / "ix")).hits}
+    assert hits["ip"] == pytest.approx(hits["gx"])

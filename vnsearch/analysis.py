@@ -192,11 +192,14 @@ WORDS = VietnameseTokenizer() | LowercaseFilter() | CompoundFilter()
 READINGS = VietnameseTokenizer() | LowercaseFilter() | CompoundFilter() | ReadingFilter()
 
 
-def lane_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
-    """The (term, position) tokens ``analyzer`` (EXACT, FOLDED, WORDS or READINGS) makes of
-    ``value``, computed from the segmentation directly instead of through Whoosh's token
-    stream (issue 15: the stream of Token objects was a third of a build); None for any other
-    analyzer. ``tests/test_analysis.py`` checks it against the analyzers themselves."""
+def lane_terms(analyzer, value: str) -> list[tuple[str, int, bool]] | None:
+    """The (term, position, joined run) tokens ``analyzer`` (EXACT, FOLDED, WORDS or READINGS)
+    makes of ``value``, computed from the segmentation directly instead of through Whoosh's
+    token stream (issue 15: the stream of Token objects was a third of a build); None for any
+    other analyzer. ``joined run`` marks the extra token of a run of words that is one word
+    ("covid19" for "covid-19"), the token's ``variant``: it stands for words already counted,
+    so it adds nothing to the field's length (``schema.LaneText``). ``tests/test_analysis.py``
+    checks it against the analyzers themselves."""
     kind = _LANES.get(id(analyzer))
     if kind is None:
         return None
@@ -207,17 +210,17 @@ def lane_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
     if kind in ("exact", "folded"):
         out = []
         for syl, pos, _ in syllables:
-            out.append((syl, pos))
+            out.append((syl, pos, False))
             if pos in runs:  # the run ending here is one word (covid19): at its first word
                 first, form = runs[pos]
-                out.append((form, first))
+                out.append((form, first, True))
         if kind == "folded":
-            out = [(_fold_token(term), pos) for term, pos in out]
+            out = [(_fold_token(term), pos, run) for term, pos, run in out]
         return out
     words = group_words(syllables)
     if kind == "words":
-        return words
-    return [(_fold_token(word) + READING_SEPARATOR + word, pos) for word, pos in words]
+        return [(word, pos, False) for word, pos in words]
+    return [(_fold_token(word) + READING_SEPARATOR + word, pos, False) for word, pos in words]
 
 
 _LANES = {id(EXACT): "exact", id(FOLDED): "folded", id(WORDS): "words", id(READINGS): "readings"}
