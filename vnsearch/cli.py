@@ -14,9 +14,10 @@ import click
 
 from . import __version__
 from .errors import VnsearchError
-from .indexer import index_exists, resolve_corpus, update_index
-from .search import SORTS, Filters, Searcher
-from .synonyms import Synonyms
+from .search.results import SORTS
+
+# Each command imports what it uses when it runs: `vnsearch query` loads neither the index
+# writer and corpus readers (``indexer``) nor the web stack, `vnsearch index` not the search.
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -106,6 +107,8 @@ class _Progress:
 
 
 def _run_update(corpus: str | None, index_dir: str, rebuild: bool = False):
+    from .indexer import update_index
+
     progress = _Progress("Indexing")
     try:
         return update_index(
@@ -240,6 +243,10 @@ def query_command(
 
     A word starting with - is an exclusion, not an option, unless it is one of the options
     below; after -- everything is query text."""
+    from .search import Filters, Searcher
+    from .store import index_exists, resolve_corpus
+    from .synonyms import Synonyms
+
     text = " ".join(words)
     if count_only and ids_only:
         raise UserError("--count and --ids are two different outputs: give one of them")
@@ -383,6 +390,7 @@ def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
     """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /openapi.json) over the
     index, built from the corpus first when missing. Answers from each update of the index
     (`vnsearch index`, `add`) without a restart."""
+    from .store import index_exists, resolve_corpus
     from .web import LOOPBACK, check_address, serve  # only this command loads the web stack
 
     check_address(host, port)

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
 
 from .. import text
 from ..analysis import AllNode, Leaf, NotNode, QNode, text_tokens, text_variants
@@ -79,11 +78,14 @@ class Filters:
 
 
 class Matcher:
-    """Match masks over one open index (its ``PostingsCache`` and Whoosh searcher)."""
+    """Match masks over one open index: its ``PostingsCache``, its Whoosh reader (stored
+    text) and ``whoosh_searcher``, which makes a Whoosh searcher over that reader: asked only
+    for a phrase with more than ``PHRASE_VERIFY_MAX`` candidates."""
 
-    def __init__(self, cache, searcher):
+    def __init__(self, cache, reader, whoosh_searcher):
         self.cache = cache
-        self.searcher = searcher
+        self.reader = reader
+        self.whoosh_searcher = whoosh_searcher
         self._memo: dict = {}
 
     # ----------------------------------------------------------------- units
@@ -139,13 +141,15 @@ class Matcher:
         if len(docs) > PHRASE_VERIFY_MAX and not joined:
             # Whoosh checks folded positions without reading texts; an exact phrase then also
             # requires each exact syllable somewhere in the text (``docs``).
-            q = wq.Phrase(folded_field, [t.folded for t in leaf.tokens])
-            found = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+            from whoosh.query import Phrase  # (whoosh.query and its searcher: only here)
+
+            q = Phrase(folded_field, [t.folded for t in leaf.tokens])
+            found = np.fromiter(self.whoosh_searcher().docs_for_query(q), dtype=np.int64)
             return np.intersect1d(docs, found) if leaf.exact else found
         key = "title" if title else "text"
         keep = []
         for d in docs.tolist():
-            passage = self.searcher.stored_fields(d).get(key, "")
+            passage = self.reader.stored_fields(d).get(key, "")
             words = text_tokens(passage)
             forms = [t.exact for t in words] if leaf.exact else [t.folded for t in words]
             if find_sequence(forms, wanted, text_variants(passage) if joined else None, fold_joined=not leaf.exact):

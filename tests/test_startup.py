@@ -1,0 +1,55 @@
+"""Issue 15: a cold `vnsearch query` loads what answering it needs and nothing else (the index
+writer, the corpus readers, the web stack, Whoosh's query machinery are for other commands).
+Each check runs a fresh interpreter and reads its ``sys.modules``."""
+
+import json
+import subprocess
+import sys
+
+# What a query never uses: building and updating, reading corpora and web pages, serving,
+# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects.
+NOT_FOR_A_QUERY = (
+    "vnsearch.indexer", "vnsearch.corpus", "vnsearch.parallel", "vnsearch.add", "vnsearch.catalog",
+    "vnsearch.evaluate", "vnsearch.web", "vnsearch.webpage", "multiprocessing", "fastapi", "starlette",
+    "uvicorn", "jinja2", "trafilatura", "sklearn", "sklearn_crfsuite", "whoosh.searching", "whoosh.query",
+)
+
+
+def _loaded(code: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules loaded by a fresh interpreter once ``code`` has run (a SystemExit, as the
+    CLI ends with, included), and the run itself."""
+    script = (
+        "import json, sys\n"
+        "try:\n" + "".join(f"    {line}\n" for line in code.splitlines()) + "except SystemExit:\n    pass\n"
+        "print('MODULES ' + json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    line = [x for x in run.stderr.splitlines() if x.startswith("MODULES ")]
+    assert line, run.stderr
+    return set(json.loads(line[-1][len("MODULES "):])), run
+
+
+def _under(modules: set[str], names) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_importing_the_command_loads_no_engine():
+    modules, _ = _loaded("import vnsearch.cli")
+    assert _under(modules, ("whoosh", "numpy", "pycrfsuite", *NOT_FOR_A_QUERY)) == []
+
+
+def test_importing_the_package_loads_no_engine():
+    modules, _ = _loaded("import vnsearch")
+    assert _under(modules, ("whoosh", "numpy", "pycrfsuite", *NOT_FOR_A_QUERY)) == []
+
+
+def test_a_query_loads_only_what_it_uses(seed_index):
+    modules, run = _loaded(
+        "import sys\n"
+        "from vnsearch.cli import main\n"
+        f"sys.argv = ['vnsearch', 'query', 'hộ tịch', '--index', {seed_index!r}, '--color', 'never']\n"
+        "main()"
+    )
+    assert "**hộ tịch**" in run.stdout  # it did answer
+    assert {"whoosh.index", "numpy", "vnsearch.search.searcher"} <= modules  # the check sees them
+    assert _under(modules, NOT_FOR_A_QUERY) == []
