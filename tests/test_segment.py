@@ -61,6 +61,22 @@ def test_same_words_as_pyvi_on_the_seeds():
         assert segment.tokenize(p) == pyvi_tokenize(p)
 
 
+def test_same_words_as_pyvi_on_query_sized_texts():
+    """Queries are short: one to four words, a number, a word and punctuation. Where pyvi's
+    joining rules leave no syllable that could continue the previous one, ``segment`` skips
+    the CRF; the words are pyvi's all the same."""
+    pyvi_tokenize = _pyvi_tokenize()
+    texts = ["bão", "Hà", "2024", "covid-19", "10/7", "(Bắc Ninh)", "ông A", "5 tỷ", "TP.HCM", "hộ, tịch"]
+    for p in _paragraphs_of_seeds():
+        words = p.split()
+        texts += [" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(0, min(len(words), 12), n)]
+    skipped = 0
+    for t in texts:
+        assert segment.tokenize(t) == pyvi_tokenize(t), t
+        skipped += len(t.split()) == 1 and len(segment.syllabize(t)) == 1
+    assert skipped > 20  # the path without the CRF was taken
+
+
 @pytest.mark.slow
 def test_same_words_as_pyvi_on_dantri():
     pyvi_tokenize = _pyvi_tokenize()

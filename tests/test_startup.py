@@ -43,13 +43,25 @@ def test_importing_the_package_loads_no_engine():
     assert _under(modules, ("whoosh", "numpy", "pycrfsuite", *NOT_FOR_A_QUERY)) == []
 
 
-def test_a_query_loads_only_what_it_uses(seed_index):
-    modules, run = _loaded(
+def _query(index_dir: str, text: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    return _loaded(
         "import sys\n"
         "from vnsearch.cli import main\n"
-        f"sys.argv = ['vnsearch', 'query', 'hộ tịch', '--index', {seed_index!r}, '--color', 'never']\n"
+        f"sys.argv = ['vnsearch', 'query', {text!r}, '--index', {index_dir!r}, '--color', 'never']\n"
         "main()"
     )
+
+
+def test_a_query_loads_only_what_it_uses(seed_index):
+    modules, run = _query(seed_index, "hộ tịch")
     assert "**hộ tịch**" in run.stdout  # it did answer
     assert {"whoosh.index", "numpy", "vnsearch.search.searcher"} <= modules  # the check sees them
     assert _under(modules, NOT_FOR_A_QUERY) == []
+
+
+def test_a_one_word_query_needs_no_word_segmentation_model(seed_index):
+    modules, run = _query(seed_index, "tịch")
+    assert "**tịch**" in run.stdout
+    assert _under(modules, ("pycrfsuite",)) == []  # one syllable: pyvi's CRF has nothing to decide
+    modules, _ = _query(seed_index, "hộ tịch")
+    assert _under(modules, ("pycrfsuite",)) != []  # two: it decides whether they are one word
