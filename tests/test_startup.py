@@ -7,11 +7,13 @@ import subprocess
 import sys
 
 # What a query never uses: building and updating, reading corpora and web pages, serving,
-# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects.
+# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the URL
+# fetching that whoosh.compat imports for a function no Whoosh code calls (``lazy.lean_whoosh``).
 NOT_FOR_A_QUERY = (
     "vnsearch.indexer", "vnsearch.corpus", "vnsearch.parallel", "vnsearch.add", "vnsearch.catalog",
     "vnsearch.evaluate", "vnsearch.web", "vnsearch.webpage", "multiprocessing", "fastapi", "starlette",
     "uvicorn", "jinja2", "trafilatura", "sklearn", "sklearn_crfsuite", "whoosh.searching", "whoosh.query",
+    "urllib.request", "http.client", "email", "ssl",
 )
 
 
@@ -65,3 +67,19 @@ def test_a_one_word_query_needs_no_word_segmentation_model(seed_index):
     assert _under(modules, ("pycrfsuite",)) == []  # one syllable: pyvi's CRF has nothing to decide
     modules, _ = _query(seed_index, "hộ tịch")
     assert _under(modules, ("pycrfsuite",)) != []  # two: it decides whether they are one word
+
+
+def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_path):
+    """whoosh.compat's urlretrieve (no Whoosh code calls it) imports urllib.request when called;
+    a later ``import urllib.request`` gets the real module, not the stand-in."""
+    source, target = tmp_path / "a.txt", tmp_path / "b.txt"
+    source.write_text("hộ tịch", encoding="utf-8")
+    modules, run = _loaded(
+        "import vnsearch.store, whoosh.compat\n"
+        "assert 'urllib.request' not in sys.modules and 'whoosh.index' in sys.modules\n"
+        f"whoosh.compat.urlretrieve({source.as_uri()!r}, {str(target)!r})\n"
+        "import urllib.request\n"
+        "print(urllib.request.Request.__name__, urllib.request.urlopen.__module__)"
+    )
+    assert run.stdout.split() == ["Request", "urllib.request"], run.stderr
+    assert target.read_text(encoding="utf-8") == "hộ tịch"
