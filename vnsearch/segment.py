@@ -55,18 +55,47 @@ class _Model:
         if spec is None or not spec.submodule_search_locations:
             raise VnsearchError("pyvi is not installed: run `pip install pyvi`")
         models = os.path.join(list(spec.submodule_search_locations)[0], "models")
-        # pyvi keeps the 2- and 3-syllable entries in two sets; one set of every line answers
+        # pyvi keeps the 2- and 3-syllable entries in two sets; the lines of the file answer
         # the same: a key of two syllables ("a b") has one space, so it can only equal a line
         # of two, and of three only a line of three (syllables hold no space, and a key with
-        # the "\n" token equals no line). One set costs a third of the two.
+        # the "\n" token equals no line).
         with open(os.path.join(models, "words.txt"), encoding="utf-8") as fin:
-            self.words: frozenset[str] = frozenset(fin.read().split("\n"))
-        import pycrfsuite  # about 25 ms, unlike sklearn_crfsuite
+            self._lines = fin.read()
+        self._search = _Lines(self._lines)
+        self._set: frozenset[str] | None = None
+        import pycrfsuite  # a few ms, unlike sklearn_crfsuite
 
         # CRFsuite reads the model in place: the bytes must live as long as the tagger.
         self._model_bytes = _crfsuite_bytes(os.path.join(models, "pyvi3.pkl"))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self._model_bytes)
+
+    def words(self, tokens: int):
+        """pyvi's dictionary, for the features of a text of ``tokens`` tokens: a few lookups
+        (a query) search the file's text, about 0.1 ms each; more (a document) use the set of
+        its lines, built once (5 to 10 ms). The answers are the same."""
+        if self._set is None and tokens > SEARCH_MAX_TOKENS:
+            self._set = frozenset(self._lines.split("\n"))
+        return self._set if self._set is not None else self._search
+
+
+# Up to this many tokens (about four dictionary lookups each), a text's features search the
+# dictionary's text instead of building the set of its lines.
+SEARCH_MAX_TOKENS = 8
+
+
+class _Lines:
+    """``key in _Lines(text)``: whether ``key`` is one of the lines of ``text``, found by
+    searching the text (``text.split("\n")`` holds ``key`` exactly when "\n" + key + "\n" is
+    in "\n" + text + "\n" and ``key`` holds no newline)."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str):
+        self._text = "\n" + text + "\n"
+
+    def __contains__(self, key: str) -> bool:
+        return "\n" not in key and "\n" + key + "\n" in self._text
 
 
 class _Stub:
@@ -123,7 +152,7 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
 
 
-def _features(tokens: list[str], words: frozenset[str]) -> list[list[str]]:
+def _features(tokens: list[str], words) -> list[list[str]]:
     """pyvi's word2features for a whole sentence, as CRFsuite attribute names.
 
     pyvi passes dicts whose string values become ``name:value`` attributes and whose boolean
@@ -192,7 +221,7 @@ def segment(text: str) -> list[Piece]:
     ]
     if any(could_join):
         model = _get_model()
-        labels = model.tagger.tag(_features(tokens, model.words))
+        labels = model.tagger.tag(_features(tokens, model.words(len(tokens))))
         joined = [could and label == "I_W" for could, label in zip(could_join, labels)]
     else:
         joined = could_join
