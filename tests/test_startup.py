@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+from .conftest import SEEDS
+
 # What a query never uses: building and updating, reading corpora and web pages, serving,
 # scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the URL
 # fetching that whoosh.compat imports for a function no Whoosh code calls (``lazy.lean_whoosh``).
@@ -47,10 +49,8 @@ def test_importing_the_package_loads_no_engine():
 
 def _query(index_dir: str, text: str) -> tuple[set[str], subprocess.CompletedProcess]:
     return _loaded(
-        "import sys\n"
-        "from vnsearch.cli import main\n"
-        f"sys.argv = ['vnsearch', 'query', {text!r}, '--index', {index_dir!r}, '--color', 'never']\n"
-        "main()"
+        "from vnsearch.cli import cli\n"  # not main(): it would end the process at once
+        f"cli(['query', {text!r}, '--index', {index_dir!r}, '--color', 'never'], prog_name='vnsearch')"
     )
 
 
@@ -83,3 +83,39 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
     )
     assert run.stdout.split() == ["Request", "urllib.request"], run.stderr
     assert target.read_text(encoding="utf-8") == "hộ tịch"
+
+
+def _main(*args: str) -> subprocess.CompletedProcess:
+    """``vnsearch ARGS`` through the console entry point, in a process whose atexit handler
+    says whether Python's finalization ran."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('FINALIZED', file=sys.stderr))\n"
+        f"sys.argv = ['vnsearch', *{list(args)!r}]\n"
+        "from vnsearch.cli import main\n"
+        "main()"
+    )
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_a_query_process_ends_without_finalization_after_all_its_output(seed_index):
+    from click.testing import CliRunner
+
+    from vnsearch.cli import cli
+
+    for text, code in (("hộ tịch", 0), ("xyzzy", 1)):
+        args = ["query", text, "--index", seed_index, "--color", "never"]
+        run, expected = _main(*args), CliRunner().invoke(cli, args)
+        assert run.returncode == expected.exit_code == code
+        assert run.stdout == expected.stdout and (code == 1 or "**hộ tịch**" in run.stdout)
+        assert "FINALIZED" not in run.stderr
+    run = _main("query", "--index", seed_index, "--", "-hộ")  # an error: one line, exit 2
+    assert run.returncode == 2 and run.stderr.startswith("vnsearch: the query has nothing to find (it only excludes)")
+    assert run.stderr.count("\n") == 1 and "FINALIZED" not in run.stderr
+
+
+def test_commands_that_write_end_with_finalization(seed_index, tmp_path):
+    run = _main("index", "--index", str(tmp_path / "ix"), "--corpus", str(SEEDS))
+    assert run.returncode == 0 and "FINALIZED" in run.stderr
+    run = _main("stats", "--index", seed_index)
+    assert run.returncode == 0 and "FINALIZED" in run.stderr
