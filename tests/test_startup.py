@@ -16,6 +16,7 @@ NOT_FOR_A_QUERY = (
     "vnsearch.evaluate", "vnsearch.web", "vnsearch.webpage", "multiprocessing", "fastapi", "starlette",
     "uvicorn", "jinja2", "trafilatura", "sklearn", "sklearn_crfsuite", "whoosh.searching", "whoosh.query",
     "urllib.request", "http.client", "email", "ssl",
+    "vnsearch.dates",  # date patterns: only for --since/--until
 )
 
 

@@ -23,7 +23,6 @@ from .. import text
 from ..analysis import AllNode, Leaf, NotNode, QNode, text_tokens, text_variants
 from ..syllable import could_be_syllable
 from ..variants import find_sequence
-from ..dates import date_bounds
 from ..errors import QueryError
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
 
@@ -58,6 +57,8 @@ class Filters:
         """From what people type: ``since``/``until`` as 2021, 2021-03, 2021-03-05 or 5/3/2021
         (``until 2021`` is the end of 2021). Raises QueryError for a value that is no date, a
         range that ends before it starts, or a name with no letter or digit."""
+        if since or until:
+            from ..dates import date_bounds  # (its date patterns: only for a date range)
         try:
             first = date_bounds(since)[0] if since else None
             last = date_bounds(until)[1] if until else None
