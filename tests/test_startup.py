@@ -3,8 +3,11 @@ writer, the corpus readers, the web stack, Whoosh's query machinery are for othe
 Each check runs a fresh interpreter and reads its ``sys.modules``."""
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 from .conftest import SEEDS
 
@@ -120,3 +123,24 @@ def test_commands_that_write_end_with_finalization(seed_index, tmp_path):
     assert run.returncode == 0 and "FINALIZED" in run.stderr
     run = _main("stats", "--index", seed_index)
     assert run.returncode == 0 and "FINALIZED" in run.stderr
+
+
+def test_a_query_process_starts_no_blas_threads(seed_index):
+    """numpy's OpenBLAS starts a thread per core at import, which spin while they wait;
+    vnsearch does no linear algebra, and its command asks for none (a value set by the user
+    wins: OPENBLAS_NUM_THREADS)."""
+    if not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2:
+        pytest.skip("needs Linux's /proc and two cores (OpenBLAS starts no thread on one)")
+    code = (
+        "import os, sys\n"
+        "from vnsearch.cli import cli\n"
+        f"try:\n    cli(['query', 'hộ tịch', '--index', {seed_index!r}], prog_name='vnsearch')\n"
+        "except SystemExit:\n    pass\n"
+        "print('THREADS', len(os.listdir('/proc/self/task')), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "THREADS 1" in run.stderr.splitlines()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**env, "OPENBLAS_NUM_THREADS": "2"}, timeout=120)
+    assert "THREADS 2" in run.stderr.splitlines()  # the user's setting, and the check sees threads

@@ -10,7 +10,14 @@ import json
 import os
 import sys
 
-import click
+# numpy's OpenBLAS starts a thread per core when numpy is imported, and the threads spin while
+# they wait for work: 40 ms of CPU in every process on this 2-core machine, and under load the
+# main thread waits for them (numpy's import alone 232 ms wall instead of 158). vnsearch does
+# no linear algebra (bincount, cumsum, sorting), so its processes ask for none. A value the
+# user set wins. Here, not in the package: a program importing the library keeps its own.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from . import __version__
 from .errors import VnsearchError
