@@ -4,6 +4,8 @@ so every ranking, is the one Whoosh's own posting-at-a-time writer makes."""
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -52,3 +54,61 @@ def test_the_files_are_whooshs_own_byte_for_byte(tmp_path, blocklimit, monkeypat
     assert set(theirs) == {".pst", ".trm"}
     assert len(theirs[".pst"]) > 10_000
     assert ours == theirs
+
+
+# ------------------------------------------------------------------ reading in place
+
+
+def test_a_compound_segment_reads_the_same_in_place_as_through_whooshs_copies(seed_index):
+    """Every stored field and every posting of the seed index (compound segments), read through
+    the codec's in-place parts and through Whoosh's own W3 reader, which copies each part."""
+    from whoosh.reading import SegmentReader
+
+    from vnsearch.codec import InPlaceFile
+
+    ix = whoosh_index.open_dir(seed_index)
+    segments = ix._segments()
+    assert segments and all(s.is_compound() for s in segments)
+    for segment in segments:
+        ours = SegmentReader(ix.storage, ix.schema, segment)
+        theirs = SegmentReader(ix.storage, ix.schema, segment, codec=W3Codec())
+        assert isinstance(ours._terms._postfile, InPlaceFile)  # the path under test is taken
+        assert not isinstance(theirs._terms._postfile, InPlaceFile)
+        assert list(ours.all_stored_fields()) == list(theirs.all_stored_fields())
+        terms = list(ours.all_terms())
+        assert terms == list(theirs.all_terms()) and len(terms) > 100
+        for fieldname, text in terms:
+            a, b = ours.postings(fieldname, text), theirs.postings(fieldname, text)
+            assert list(a.items_as("weight")) == list(b.items_as("weight"))
+        ours.close()
+        theirs.close()
+
+
+@given(
+    data=st.binary(max_size=64),
+    ops=st.lists(
+        st.one_of(
+            st.tuples(st.just("read"), st.integers(-2, 80)),
+            st.tuples(st.just("readline"), st.integers(-1, 80)),
+            st.tuples(st.just("seek"), st.integers(0, 80), st.just(0)),
+            st.tuples(st.just("seek"), st.integers(-80, 80), st.sampled_from([1, 2])),
+            st.tuples(st.just("tell")),
+        ),
+        max_size=20,
+    ),
+)
+def test_a_memory_file_reads_as_bytesio_does(data, ops):
+    import io
+
+    from vnsearch.codec import MemoryFile
+
+    ours, reference = MemoryFile(memoryview(data)), io.BytesIO(data)
+    for op, *args in ops:
+        try:
+            expected = getattr(reference, op)(*args)
+        except ValueError as e:  # a negative position
+            with pytest.raises(ValueError):
+                getattr(ours, op)(*args)
+            assert "negative" in str(e)
+            continue
+        assert getattr(ours, op)(*args) == expected, (op, args)

@@ -171,9 +171,9 @@ def test_a_joined_word_adds_nothing_to_a_paragraphs_length(tmp_path):
     })
     vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
     with Searcher(str(tmp_path / "ix")) as s:
-        reader = s._searcher.reader()
-        lengths = {s._searcher.stored_fields(d)["article_id"]: reader.doc_field_length(d, "folded")
-                   for d in reader.all_doc_ids() if s._searcher.stored_fields(d).get("kind") == "p"}
+        reader = s._reader
+        lengths = {reader.stored_fields(d)["article_id"]: reader.doc_field_length(d, "folded")
+                   for d in reader.all_doc_ids() if reader.stored_fields(d).get("kind") == "p"}
         assert lengths == {"ip": 5, "gx": 5}
         assert s.count("iphone12") == 1
     hits = {h.article_id: h.score for h in vnsearch.search("mẫu ra mắt", str(tmp_path / "ix")).hits}

@@ -93,7 +93,7 @@ def test_index_lexicon_reads_the_index(tmp_path):
     index_dir = str(tmp_path / "ix")
     vnsearch.update_index(str(corpus), index_dir)
     with Searcher(index_dir) as s:
-        lex = IndexLexicon(s._cache, s._searcher)
+        lex = IndexLexicon(s._cache, s._reader)
         assert lex.folded_df("covid") == 2 and lex.folded_df("covit") == 0  # a paragraph and a title
         assert lex.exact_df("hộ") == 2 and lex.exact_df("ho") == 0  # its paragraph and its title
         assert lex.corrector.correct("covit") == "covid"

@@ -30,6 +30,12 @@ def test_normalize_is_idempotent(s):
     assert text.normalize(text.normalize(s)) == text.normalize(s)
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_to_itself(s):
+    """``fold`` returns ASCII text as it is; the general path (``_fold``) agrees."""
+    assert text._fold(s) == s == text.fold(s)
+
+
 @given(anything)
 def test_fold_is_idempotent_and_leaves_no_marks(s):
     folded = text.fold(s)

@@ -61,6 +61,41 @@ def test_same_words_as_pyvi_on_the_seeds():
         assert segment.tokenize(p) == pyvi_tokenize(p)
 
 
+def test_same_words_as_pyvi_on_query_sized_texts(monkeypatch):
+    """Queries are short: one to four words, a number, a word and punctuation. Where pyvi's
+    joining rules leave no syllable that could continue the previous one, ``segment`` skips
+    the CRF; otherwise its features search pyvi's dictionary as text. The words are pyvi's."""
+    pyvi_tokenize = _pyvi_tokenize()
+    monkeypatch.setattr(segment, "_model", None)  # a model that has segmented nothing long yet
+    texts = ["bão", "Hà", "2024", "covid-19", "10/7", "(Bắc Ninh)", "ông A", "5 tỷ", "TP.HCM", "hộ, tịch"]
+    for p in _paragraphs_of_seeds():
+        words = p.split()
+        texts += [" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(0, min(len(words), 12), n)]
+    skipped = 0
+    for t in texts:
+        assert segment.tokenize(t) == pyvi_tokenize(t), t
+        skipped += len(t.split()) == 1 and len(segment.syllabize(t)) == 1
+    assert skipped > 20  # the path without the CRF was taken
+    assert segment._model._set is None  # and the dictionary was searched, never made a set
+
+
+def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
+    model = segment._Model()
+    lines = model._lines.split("\n")
+    reference = set(lines)
+    searched = model.words(1)
+    assert isinstance(searched, segment._Lines)
+    words = [w for w in lines if w.count(" ") in (1, 2)]
+    keys = words[::50] + [w.upper() for w in words[:50]] + ["", " ", "\n", "a \n", "\n\n", lines[0], lines[-1]]
+    for p in _paragraphs_of_seeds():
+        s = [t for t, _, _ in segment.syllabize(p.lower())]
+        keys += [" ".join(s[i:i + n]) for n in (2, 3) for i in range(len(s) - n + 1)]
+    assert sum(k in reference for k in keys) > 300  # members and non-members both
+    for k in keys:
+        assert (k in searched) == (k in reference), k
+    assert model.words(segment.SEARCH_MAX_TOKENS + 1) == reference  # a long text: the set
+
+
 @pytest.mark.slow
 def test_same_words_as_pyvi_on_dantri():
     pyvi_tokenize = _pyvi_tokenize()

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .indexer import reading, recorded_corpus
+from .store import reading, recorded_corpus
 from .schema import ARTICLE, CONTENT_FOLDED, CONTENT_WORDS, PARAGRAPH
 from .search import Searcher
 

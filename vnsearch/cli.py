@@ -10,13 +10,21 @@ import json
 import os
 import sys
 
-import click
+# numpy's OpenBLAS starts a thread per core when numpy is imported, and the threads spin while
+# they wait for work: 40 ms of CPU in every process on this 2-core machine, and under load the
+# main thread waits for them (numpy's import alone 232 ms wall instead of 158). vnsearch does
+# no linear algebra (bincount, cumsum, sorting), so its processes ask for none. A value the
+# user set wins. Here, not in the package: a program importing the library keeps its own.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from . import __version__
 from .errors import VnsearchError
-from .indexer import index_exists, resolve_corpus, update_index
-from .search import SORTS, Filters, Searcher
-from .synonyms import Synonyms
+from .search.results import SORTS
+
+# Each command imports what it uses when it runs: `vnsearch query` loads neither the index
+# writer and corpus readers (``indexer``) nor the web stack, `vnsearch index` not the search.
 
 CORPUS_OPTION = click.option(
     "--corpus",
@@ -106,6 +114,8 @@ class _Progress:
 
 
 def _run_update(corpus: str | None, index_dir: str, rebuild: bool = False):
+    from .indexer import update_index
+
     progress = _Progress("Indexing")
     try:
         return update_index(
@@ -240,6 +250,11 @@ def query_command(
 
     A word starting with - is an exclusion, not an option, unless it is one of the options
     below; after -- everything is query text."""
+    from .search import Filters, Searcher
+    from .store import index_exists, resolve_corpus
+    from .synonyms import Synonyms
+
+    global _READ_ONLY
     text = " ".join(words)
     if count_only and ids_only:
         raise UserError("--count and --ids are two different outputs: give one of them")
@@ -249,6 +264,8 @@ def query_command(
         _note(f"no index at {index_dir}; building it from {resolve_corpus(corpus, index_dir)}")
         report = _run_update(corpus, index_dir)
         _note(report.summary())
+    else:
+        _READ_ONLY = True  # (not after a build: its writer's processes and queues end as usual)
     with Searcher(index_dir, synonyms=synonyms) as searcher:
         if count_only:
             count = searcher.count(text, one_per_article=by_article, filters=filters)
@@ -383,6 +400,7 @@ def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
     """A search page and a JSON API (/api/search, /api/articles/ID, /api/stats, /openapi.json) over the
     index, built from the corpus first when missing. Answers from each update of the index
     (`vnsearch index`, `add`) without a restart."""
+    from .store import index_exists, resolve_corpus
     from .web import LOOPBACK, check_address, serve  # only this command loads the web stack
 
     check_address(host, port)
@@ -396,6 +414,29 @@ def serve_command(corpus: str, index_dir: str, host: str, port: int) -> None:
     serve(index_dir, host=host, port=port)
 
 
+# Set by a command that reads the index and writes nothing but its output (``query``): the
+# process then ends without Python's finalization (``main``).
+_READ_ONLY = False
+
+
 def main() -> None:
-    """Console entry point (``vnsearch`` and ``python -m vnsearch``)."""
-    cli(prog_name="vnsearch")
+    """Console entry point (``vnsearch`` and ``python -m vnsearch``).
+
+    After a read-only command the process ends at once (``os._exit``), once its output is
+    flushed: Python's finalization, which unloads numpy, Whoosh and some 400 modules, took
+    10 to 25 ms of a cold query and has nothing to do here (no file written, no lock, no
+    thread, no atexit handler of ours)."""
+    try:
+        cli(prog_name="vnsearch")
+    except SystemExit as e:
+        if not _READ_ONLY or not (e.code is None or isinstance(e.code, int)):
+            raise
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader has all it wanted, as in _Group
+            pass
+        try:
+            sys.stderr.flush()
+        except OSError:
+            pass
+        os._exit(e.code or 0)

@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from .analysis import QueryToken
-from .text import fold, normalize
+from .analysis import QueryToken, _fold_token
+from .text import normalize
 
 DOMINANCE = 0.6  # the chosen spelling of a pair holds at least this share of its occurrences
 MIN_COUNT = 3  # and occurs at least this often in the sample
@@ -40,7 +40,7 @@ def count_pairs(texts: Iterable[str], first: str, second: str, enough: int | Non
         if enough is not None and sum(counts.values()) >= enough:
             break
         words = [w.lower() for w in _WORD.findall(normalize(passage))]
-        folded = [fold(w) for w in words]
+        folded = [_fold_token(w) for w in words]  # text.fold, remembered: words repeat
         for i in range(len(words) - 1):
             if folded[i] == first and folded[i + 1] == second:
                 counts[words[i], words[i + 1]] += 1

@@ -54,10 +54,9 @@ class IndexLexicon:
     exact lanes (paragraphs and titles), a typo corrector over its folded terms (read on the
     first correction), and how its text spells a pair of words (``context``)."""
 
-    def __init__(self, cache, searcher):
+    def __init__(self, cache, reader):
         self.cache = cache
-        self.searcher = searcher
-        self.reader = searcher.reader()
+        self.reader = reader
         self._corrector: Corrector | None = None
         self._pairs: dict[tuple[str, str], Counter] = {}
 
@@ -89,7 +88,7 @@ class IndexLexicon:
             a = self.cache.postings(CONTENT_FOLDED, first)[0]
             b = self.cache.postings(CONTENT_FOLDED, second)[0]
             docs = np.intersect1d(a, b, assume_unique=True).tolist()
-            texts = (self.searcher.stored_fields(d).get("text") or "" for d in context.sample(docs))
+            texts = (self.reader.stored_fields(d).get("text") or "" for d in context.sample(docs))
             self._pairs[key] = context.count_pairs(texts, first, second, context.ENOUGH)
         return self._pairs[key]
 

@@ -47,28 +47,55 @@ class Piece:
 
 
 class _Model:
-    """pyvi's dictionary of 2- and 3-syllable words and its CRF tagger, loaded once."""
+    """pyvi's dictionary and its CRF tagger, loaded once (by the first text of more than one
+    syllable that could join: ``segment``)."""
 
     def __init__(self) -> None:
         spec = importlib.util.find_spec("pyvi")
         if spec is None or not spec.submodule_search_locations:
             raise VnsearchError("pyvi is not installed: run `pip install pyvi`")
         models = os.path.join(list(spec.submodule_search_locations)[0], "models")
-        self.bi_grams: set[str] = set()
-        self.tri_grams: set[str] = set()
+        # pyvi keeps the 2- and 3-syllable entries in two sets; the lines of the file answer
+        # the same: a key of two syllables ("a b") has one space, so it can only equal a line
+        # of two, and of three only a line of three (syllables hold no space, and a key with
+        # the "\n" token equals no line).
         with open(os.path.join(models, "words.txt"), encoding="utf-8") as fin:
-            for token in fin.read().split("\n"):
-                n = len(token.split(" "))
-                if n == 2:
-                    self.bi_grams.add(token)
-                elif n == 3:
-                    self.tri_grams.add(token)
-        import pycrfsuite  # about 25 ms, unlike sklearn_crfsuite
+            self._lines = fin.read()
+        self._search = _Lines(self._lines)
+        self._set: frozenset[str] | None = None
+        import pycrfsuite  # a few ms, unlike sklearn_crfsuite
 
         # CRFsuite reads the model in place: the bytes must live as long as the tagger.
         self._model_bytes = _crfsuite_bytes(os.path.join(models, "pyvi3.pkl"))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self._model_bytes)
+
+    def words(self, tokens: int):
+        """pyvi's dictionary, for the features of a text of ``tokens`` tokens: a few lookups
+        (a query) search the file's text, about 0.1 ms each; more (a document) use the set of
+        its lines, built once (5 to 10 ms). The answers are the same."""
+        if self._set is None and tokens > SEARCH_MAX_TOKENS:
+            self._set = frozenset(self._lines.split("\n"))
+        return self._set if self._set is not None else self._search
+
+
+# Up to this many tokens (about four dictionary lookups each), a text's features search the
+# dictionary's text instead of building the set of its lines.
+SEARCH_MAX_TOKENS = 8
+
+
+class _Lines:
+    """``key in _Lines(text)``: whether ``key`` is one of the lines of ``text``, found by
+    searching the text (``text.split("\n")`` holds ``key`` exactly when "\n" + key + "\n" is
+    in "\n" + text + "\n" and ``key`` holds no newline)."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str):
+        self._text = "\n" + text + "\n"
+
+    def __contains__(self, key: str) -> bool:
+        return "\n" not in key and "\n" + key + "\n" in self._text
 
 
 class _Stub:
@@ -125,12 +152,13 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
 
 
-def _features(tokens: list[str], bi_grams: set[str], tri_grams: set[str]) -> list[list[str]]:
+def _features(tokens: list[str], words) -> list[list[str]]:
     """pyvi's word2features for a whole sentence, as CRFsuite attribute names.
 
     pyvi passes dicts whose string values become ``name:value`` attributes and whose boolean
     values become weights 1.0 or 0.0. A weight of 0.0 adds nothing to any score, so only the
-    true ones are listed: the tags are the same, computed with less work.
+    true ones are listed: the tags are the same, computed with less work. ``words``: pyvi's
+    dictionary (``_Model.words``), where its bi_gram and tri_gram features look.
     """
     lows = [t.lower() for t in tokens]
     titles = [t.istitle() for t in tokens]
@@ -152,9 +180,9 @@ def _features(tokens: list[str], bi_grams: set[str], tri_grams: set[str]) -> lis
                 f.append("-1:word.istitle()")
             if uppers[i - 1]:
                 f.append("-1:word.isupper()")
-            if lows[i - 1] + " " + low in bi_grams:
+            if lows[i - 1] + " " + low in words:
                 f.append("-1:word.bi_gram()")
-            if i > 1 and lows[i - 2] + " " + lows[i - 1] + " " + low in tri_grams:
+            if i > 1 and lows[i - 2] + " " + lows[i - 1] + " " + low in words:
                 f.append("-2:word.tri_gram()")
         if i < n - 1:
             f.append("+1:word.lower():" + lows[i + 1])
@@ -162,9 +190,9 @@ def _features(tokens: list[str], bi_grams: set[str], tri_grams: set[str]) -> lis
                 f.append("+1:word.istitle()")
             if uppers[i + 1]:
                 f.append("+1:word.isupper()")
-            if low + " " + lows[i + 1] in bi_grams:
+            if low + " " + lows[i + 1] in words:
                 f.append("+1:word.bi_gram()")
-            if i < n - 2 and low + " " + lows[i + 1] + " " + lows[i + 2] in tri_grams:
+            if i < n - 2 and low + " " + lows[i + 1] + " " + lows[i + 2] in words:
                 f.append("+2:word.tri_gram()")
         out.append(f)
     return out
@@ -175,27 +203,29 @@ def segment(text: str) -> list[Piece]:
 
     Words are built exactly as ``ViTokenizer.tokenize`` joins them with ``_``: a token tagged
     I_W continues the previous one unless either is punctuation, either starts with a digit, or
-    the token is Titlecase after a lowercase one.
+    the token is Titlecase after a lowercase one. When those rules leave no token that could
+    continue its previous one (one syllable: most one-word queries), the tags cannot change
+    anything and the CRF is neither loaded nor run.
     """
     triples = syllabize(text)
     if not triples:
         return []
-    model = _get_model()
     tokens = [t for t, _, _ in triples]
-    labels = model.tagger.tag(_features(tokens, model.bi_grams, model.tri_grams))
-    pieces = [Piece(tokens[0], triples[0][1], triples[0][2], False)]
-    for i in range(1, len(tokens)):
-        cur, prev = tokens[i], tokens[i - 1]
-        joined = (
-            labels[i] == "I_W"
-            and cur not in _PUNCTUATION
-            and prev not in _PUNCTUATION
-            and not cur[0].isdigit()
-            and not prev[0].isdigit()
-            and not (cur[0].istitle() and not prev[0].istitle())
-        )
-        pieces.append(Piece(cur, triples[i][1], triples[i][2], joined))
-    return pieces
+    could_join = [False] + [
+        cur not in _PUNCTUATION
+        and prev not in _PUNCTUATION
+        and not cur[0].isdigit()
+        and not prev[0].isdigit()
+        and not (cur[0].istitle() and not prev[0].istitle())
+        for prev, cur in zip(tokens, tokens[1:])
+    ]
+    if any(could_join):
+        model = _get_model()
+        labels = model.tagger.tag(_features(tokens, model.words(len(tokens))))
+        joined = [could and label == "I_W" for could, label in zip(could_join, labels)]
+    else:
+        joined = could_join
+    return [Piece(t, start, end, j) for (t, start, end), j in zip(triples, joined)]
 
 
 @lru_cache(maxsize=256)

@@ -18,13 +18,11 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import query as wq
 
 from .. import text
 from ..analysis import AllNode, Leaf, NotNode, QNode, text_tokens, text_variants
 from ..syllable import could_be_syllable
 from ..variants import find_sequence
-from ..dates import date_bounds
 from ..errors import QueryError
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
 
@@ -59,6 +57,8 @@ class Filters:
         """From what people type: ``since``/``until`` as 2021, 2021-03, 2021-03-05 or 5/3/2021
         (``until 2021`` is the end of 2021). Raises QueryError for a value that is no date, a
         range that ends before it starts, or a name with no letter or digit."""
+        if since or until:
+            from ..dates import date_bounds  # (its date patterns: only for a date range)
         try:
             first = date_bounds(since)[0] if since else None
             last = date_bounds(until)[1] if until else None
@@ -79,11 +79,14 @@ class Filters:
 
 
 class Matcher:
-    """Match masks over one open index (its ``PostingsCache`` and Whoosh searcher)."""
+    """Match masks over one open index: its ``PostingsCache``, its Whoosh reader (stored
+    text) and ``whoosh_searcher``, which makes a Whoosh searcher over that reader: asked only
+    for a phrase with more than ``PHRASE_VERIFY_MAX`` candidates."""
 
-    def __init__(self, cache, searcher):
+    def __init__(self, cache, reader, whoosh_searcher):
         self.cache = cache
-        self.searcher = searcher
+        self.reader = reader
+        self.whoosh_searcher = whoosh_searcher
         self._memo: dict = {}
 
     # ----------------------------------------------------------------- units
@@ -139,13 +142,15 @@ class Matcher:
         if len(docs) > PHRASE_VERIFY_MAX and not joined:
             # Whoosh checks folded positions without reading texts; an exact phrase then also
             # requires each exact syllable somewhere in the text (``docs``).
-            q = wq.Phrase(folded_field, [t.folded for t in leaf.tokens])
-            found = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+            from whoosh.query import Phrase  # (whoosh.query and its searcher: only here)
+
+            q = Phrase(folded_field, [t.folded for t in leaf.tokens])
+            found = np.fromiter(self.whoosh_searcher().docs_for_query(q), dtype=np.int64)
             return np.intersect1d(docs, found) if leaf.exact else found
         key = "title" if title else "text"
         keep = []
         for d in docs.tolist():
-            passage = self.searcher.stored_fields(d).get(key, "")
+            passage = self.reader.stored_fields(d).get(key, "")
             words = text_tokens(passage)
             forms = [t.exact for t in words] if leaf.exact else [t.folded for t in words]
             if find_sequence(forms, wanted, text_variants(passage) if joined else None, fold_joined=not leaf.exact):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+SORTS = ("relevance", "date")  # the orders a search can return its hits in
+
 
 @dataclass
 class Passage:

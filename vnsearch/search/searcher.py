@@ -16,7 +16,7 @@ from .. import text
 from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query
 from ..context import restore_by_context
 from ..errors import QueryError
-from ..indexer import open_index, reading
+from ..store import open_index, reading
 from ..interpret import IndexLexicon, rewrite
 from ..restore import MAX_SYLLABLES, restorable, restore_tokens
 from ..synonyms import ENV as SYNONYMS_ENV
@@ -27,9 +27,8 @@ from . import article_rank
 from .highlight import Forms, highlight_forms, make_snippet
 from .matching import ARTICLES, PARAGRAPHS, Filters, Matcher
 from .ranking import DEFAULT_WEIGHTS, Plan, Weights
-from .results import Hit, Passage, SearchResults
+from .results import SORTS, Hit, Passage, SearchResults
 
-SORTS = ("relevance", "date")
 CONTEXT = True  # read unaccented queries by the pairs the archive writes (``context``)
 W_SYNONYM = 0.5  # a paragraph found through a synonym scores this share of its score
 
@@ -40,7 +39,7 @@ NOTHING_TO_FIND = (
 
 
 def _guarded(method):
-    """Reads of the index through ``method`` name a damaged index (``indexer.reading``)
+    """Reads of the index through ``method`` name a damaged index (``store.reading``)
     instead of leaking Whoosh's or Python's own errors."""
 
     @functools.wraps(method)
@@ -77,15 +76,18 @@ def _hit(stored: dict, record: dict, score: float, forms: Forms, partial: bool) 
 class Searcher:
     """An open index that answers many queries (the CLI opens one per run, ``evaluate`` one
     per collection). Use as a context manager, or call ``close``. ``weights``: the ranking's
-    parameters (``ranking.Weights``)."""
+    parameters (``ranking.Weights``; None: ``DEFAULT_WEIGHTS``)."""
 
-    def __init__(self, index_dir: str, weights: Weights = DEFAULT_WEIGHTS, synonyms: Synonyms | None = None):
+    def __init__(self, index_dir: str, weights: Weights | None = DEFAULT_WEIGHTS, synonyms: Synonyms | None = None):
         self.index_dir = index_dir
-        self.weights = weights
+        self.weights = DEFAULT_WEIGHTS if weights is None else weights
         self._ix = open_index(index_dir)
         with reading(index_dir):
-            self._searcher = self._ix.searcher()
-            self._cache = PostingsCache(self._searcher.reader())
+            # the reader alone: Whoosh's searcher (and whoosh.query, whoosh.searching) is made
+            # only for what needs it (``_whoosh_searcher``)
+            self._reader = self._ix.reader()
+            self._cache = PostingsCache(self._reader)
+        self._searcher = None
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
         self._lexicon: IndexLexicon | None = None
@@ -95,11 +97,21 @@ class Searcher:
     def lexicon(self) -> IndexLexicon:
         """What the index holds, for reading query words as meant (``interpret``)."""
         if self._lexicon is None:
-            self._lexicon = IndexLexicon(self._cache, self._searcher)
+            self._lexicon = IndexLexicon(self._cache, self._reader)
         return self._lexicon
 
+    def _whoosh_searcher(self):
+        """Whoosh's searcher over this reader, made on first use."""
+        if self._searcher is None:
+            from whoosh.searching import Searcher as WhooshSearcher
+
+            self._searcher = WhooshSearcher(self._reader, closereader=False, fromindex=self._ix)
+        return self._searcher
+
     def close(self) -> None:
-        self._searcher.close()
+        if self._searcher is not None:
+            self._searcher.close()
+        self._reader.close()
 
     def __enter__(self) -> "Searcher":
         return self
@@ -114,13 +126,13 @@ class Searcher:
         """The stored record of an article: title, date, source, url, topic, paragraphs."""
         ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
-        return self._searcher.stored_fields(int(records[0])) if len(records) else {}
+        return self._reader.stored_fields(int(records[0])) if len(records) else {}
 
     @_guarded
     def paragraphs(self, article_id: str) -> list[str]:
         """The article's paragraphs, in order (empty for an unknown id)."""
         ids = self._cache.postings("article_id", article_id)[0]
-        stored = [self._searcher.stored_fields(int(d)) for d in ids[self._cache.kind_mask(PARAGRAPH)[ids]]]
+        stored = [self._reader.stored_fields(int(d)) for d in ids[self._cache.kind_mask(PARAGRAPH)[ids]]]
         return [f["text"] for f in sorted(stored, key=lambda f: f["para"]) if f["para"] > 0]
 
     def readings(self, folded_compound: str) -> list[tuple[str, int]]:
@@ -206,7 +218,7 @@ class Searcher:
     def _matches(self, aq: AnalysedQuery, unit: str, filters: Filters | None, relaxed: bool = False):
         """(mask over ``unit``, the same as a mask over paragraphs) of the query's matches
         within ``filters``."""
-        matcher = Matcher(self._cache, self._searcher)
+        matcher = Matcher(self._cache, self._reader, self._whoosh_searcher)
         mask = matcher.match(aq.tree, unit, relaxed)
         if filters is not None and filters.active:
             allowed = matcher.filter_mask(filters)
@@ -238,7 +250,7 @@ class Searcher:
             order = np.lexsort((docs, -scores[docs]))
         ids: dict[str, None] = {}
         for d in docs[order].tolist():
-            ids.setdefault(self._searcher.stored_fields(d)["article_id"], None)
+            ids.setdefault(self._reader.stored_fields(d)["article_id"], None)
         return list(ids)
 
     def _best_of_each_article(self, docs: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
@@ -287,7 +299,7 @@ class Searcher:
                 else:  # not among the reranked paragraphs: its best-scored one in this tier
                     mine = docs[slots[docs] == s]
                     docnum = int(mine[np.argmax(scores[mine])])
-                    item = (tier, 0.0, docnum, self._searcher.stored_fields(docnum), partial_of(tier, docnum))
+                    item = (tier, 0.0, docnum, self._reader.stored_fields(docnum), partial_of(tier, docnum))
                 out.append((item[0], float(final[s]), item[2], item[3], item[4]))
                 seen.add(s)
             if len(out) >= limit:
@@ -366,7 +378,7 @@ class Searcher:
                     top = np.lexsort((-scores[candidates], -days[candidates]))[:depth]
                 candidates = candidates[top]
             for docnum in candidates.tolist():
-                stored = self._searcher.stored_fields(docnum)
+                stored = self._reader.stored_fields(docnum)
                 partial = tier >= n_full if full_first else not is_full[docnum]
                 rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored, partial))
         if days is None:
@@ -390,26 +402,3 @@ class Searcher:
             hits.append(hit)
         return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
                              total_unit=unit, partial=bool(hits) and total == 0, suggestion=aq.suggestion)
-
-
-def search(
-    query: str,
-    index_dir: str,
-    limit: int = 10,
-    one_per_article: bool = False,
-    restore_accents: bool = True,
-    syntax: bool = True,
-    filters: Filters | None = None,
-    sort: str = "relevance",
-    passages: int = 1,
-    weights: Weights = DEFAULT_WEIGHTS,
-    interpret: bool = True,
-) -> SearchResults:
-    """Ranked paragraphs for ``query`` from the index at ``index_dir`` (see ``Searcher``).
-
-    Raises IndexUnavailable when the index cannot be opened, QueryError for an unknown sort
-    or a query with nothing to find.
-    """
-    with Searcher(index_dir, weights) as searcher:
-        return searcher.search(query, limit, one_per_article, restore_accents, syntax, filters, sort, passages,
-                               interpret)

@@ -1,0 +1,146 @@
+"""Issue 15: a cold `vnsearch query` loads what answering it needs and nothing else (the index
+writer, the corpus readers, the web stack, Whoosh's query machinery are for other commands).
+Each check runs a fresh interpreter and reads its ``sys.modules``."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import SEEDS
+
+# What a query never uses: building and updating, reading corpora and web pages, serving,
+# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the URL
+# fetching that whoosh.compat imports for a function no Whoosh code calls (``lazy.lean_whoosh``).
+NOT_FOR_A_QUERY = (
+    "vnsearch.indexer", "vnsearch.corpus", "vnsearch.parallel", "vnsearch.add", "vnsearch.catalog",
+    "vnsearch.evaluate", "vnsearch.web", "vnsearch.webpage", "multiprocessing", "fastapi", "starlette",
+    "uvicorn", "jinja2", "trafilatura", "sklearn", "sklearn_crfsuite", "whoosh.searching", "whoosh.query",
+    "urllib.request", "http.client", "email", "ssl",
+    "vnsearch.dates",  # date patterns: only for --since/--until
+)
+
+
+def _loaded(code: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules loaded by a fresh interpreter once ``code`` has run (a SystemExit, as the
+    CLI ends with, included), and the run itself."""
+    script = (
+        "import json, sys\n"
+        "try:\n" + "".join(f"    {line}\n" for line in code.splitlines()) + "except SystemExit:\n    pass\n"
+        "print('MODULES ' + json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    line = [x for x in run.stderr.splitlines() if x.startswith("MODULES ")]
+    assert line, run.stderr
+    return set(json.loads(line[-1][len("MODULES "):])), run
+
+
+def _under(modules: set[str], names) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_importing_the_command_loads_no_engine():
+    modules, _ = _loaded("import vnsearch.cli")
+    assert _under(modules, ("whoosh", "numpy", "pycrfsuite", *NOT_FOR_A_QUERY)) == []
+
+
+def test_importing_the_package_loads_no_engine():
+    modules, _ = _loaded("import vnsearch")
+    assert _under(modules, ("whoosh", "numpy", "pycrfsuite", *NOT_FOR_A_QUERY)) == []
+
+
+def _query(index_dir: str, text: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    return _loaded(
+        "from vnsearch.cli import cli\n"  # not main(): it would end the process at once
+        f"cli(['query', {text!r}, '--index', {index_dir!r}, '--color', 'never'], prog_name='vnsearch')"
+    )
+
+
+def test_a_query_loads_only_what_it_uses(seed_index):
+    modules, run = _query(seed_index, "hộ tịch")
+    assert "**hộ tịch**" in run.stdout  # it did answer
+    assert {"whoosh.index", "numpy", "vnsearch.search.searcher"} <= modules  # the check sees them
+    assert _under(modules, NOT_FOR_A_QUERY) == []
+
+
+def test_a_one_word_query_needs_no_word_segmentation_model(seed_index):
+    modules, run = _query(seed_index, "tịch")
+    assert "**tịch**" in run.stdout
+    assert _under(modules, ("pycrfsuite",)) == []  # one syllable: pyvi's CRF has nothing to decide
+    modules, _ = _query(seed_index, "hộ tịch")
+    assert _under(modules, ("pycrfsuite",)) != []  # two: it decides whether they are one word
+
+
+def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_path):
+    """whoosh.compat's urlretrieve (no Whoosh code calls it) imports urllib.request when called;
+    a later ``import urllib.request`` gets the real module, not the stand-in."""
+    source, target = tmp_path / "a.txt", tmp_path / "b.txt"
+    source.write_text("hộ tịch", encoding="utf-8")
+    modules, run = _loaded(
+        "import vnsearch.store, whoosh.compat\n"
+        "assert 'urllib.request' not in sys.modules and 'whoosh.index' in sys.modules\n"
+        f"whoosh.compat.urlretrieve({source.as_uri()!r}, {str(target)!r})\n"
+        "import urllib.request\n"
+        "print(urllib.request.Request.__name__, urllib.request.urlopen.__module__)"
+    )
+    assert run.stdout.split() == ["Request", "urllib.request"], run.stderr
+    assert target.read_text(encoding="utf-8") == "hộ tịch"
+
+
+def _main(*args: str) -> subprocess.CompletedProcess:
+    """``vnsearch ARGS`` through the console entry point, in a process whose atexit handler
+    says whether Python's finalization ran."""
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('FINALIZED', file=sys.stderr))\n"
+        f"sys.argv = ['vnsearch', *{list(args)!r}]\n"
+        "from vnsearch.cli import main\n"
+        "main()"
+    )
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_a_query_process_ends_without_finalization_after_all_its_output(seed_index):
+    from click.testing import CliRunner
+
+    from vnsearch.cli import cli
+
+    for text, code in (("hộ tịch", 0), ("xyzzy", 1)):
+        args = ["query", text, "--index", seed_index, "--color", "never"]
+        run, expected = _main(*args), CliRunner().invoke(cli, args)
+        assert run.returncode == expected.exit_code == code
+        assert run.stdout == expected.stdout and (code == 1 or "**hộ tịch**" in run.stdout)
+        assert "FINALIZED" not in run.stderr
+    run = _main("query", "--index", seed_index, "--", "-hộ")  # an error: one line, exit 2
+    assert run.returncode == 2 and run.stderr.startswith("vnsearch: the query has nothing to find (it only excludes)")
+    assert run.stderr.count("\n") == 1 and "FINALIZED" not in run.stderr
+
+
+def test_commands_that_write_end_with_finalization(seed_index, tmp_path):
+    run = _main("index", "--index", str(tmp_path / "ix"), "--corpus", str(SEEDS))
+    assert run.returncode == 0 and "FINALIZED" in run.stderr
+    run = _main("stats", "--index", seed_index)
+    assert run.returncode == 0 and "FINALIZED" in run.stderr
+
+
+def test_a_query_process_starts_no_blas_threads(seed_index):
+    """numpy's OpenBLAS starts a thread per core at import, which spin while they wait;
+    vnsearch does no linear algebra, and its command asks for none (a value set by the user
+    wins: OPENBLAS_NUM_THREADS)."""
+    if not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2:
+        pytest.skip("needs Linux's /proc and two cores (OpenBLAS starts no thread on one)")
+    code = (
+        "import os, sys\n"
+        "from vnsearch.cli import cli\n"
+        f"try:\n    cli(['query', 'hộ tịch', '--index', {seed_index!r}], prog_name='vnsearch')\n"
+        "except SystemExit:\n    pass\n"
+        "print('THREADS', len(os.listdir('/proc/self/task')), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "THREADS 1" in run.stderr.splitlines()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**env, "OPENBLAS_NUM_THREADS": "2"}, timeout=120)
+    assert "THREADS 2" in run.stderr.splitlines()  # the user's setting, and the check sees threads
