@@ -279,15 +279,29 @@ def text_tokens(passage: str) -> tuple[TextToken, ...]:
     index has them: "1.528" is one word), punctuation left out, each in the index's exact
     (normalized, lowercase) and folded forms. Spans refer to ``passage`` when it is NFC (stored
     text always is), else to its NFC form. No CRF: segmentation into words does not change
-    syllables, and normalization (tone placement) stays within a syllable."""
-    from .segment import syllabize
+    syllables, and normalization (tone placement) stays within a syllable. Runs over every
+    candidate paragraph of a query (proximity, phrases, highlighting): one pass over pyvi's
+    matches, each distinct token's forms computed once (``_token_forms``)."""
+    from .segment import syllable_matches
 
     out = []
-    for token, start, end in syllabize(text.nfc(passage)):
-        if _is_word(token):
-            word = _word(token)
-            out.append(TextToken(start, start + len(word), *_word_forms(word)))
+    append_to = out.append
+    for m in syllable_matches(text.nfc(passage)):
+        forms = _token_forms(m.group(1))
+        if forms is not None:
+            start = m.start(1)
+            append_to(TextToken(start, start + forms[0], forms[1], forms[2]))
     return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _token_forms(token: str) -> tuple[int, str, str] | None:
+    """A syllabized token as a word: (its length without an abbreviation's dot, its exact and
+    folded forms); None for punctuation."""
+    if not _is_word(token):
+        return None
+    word = _word(token)
+    return (len(word), *_word_forms(word))
 
 
 @lru_cache(maxsize=4096)
