@@ -3,9 +3,10 @@
 import json
 
 import numpy as np
+import pytest
 
 import vnsearch
-from vnsearch.analysis import analyze
+from vnsearch.analysis import AnalysedQuery, analyze
 from vnsearch.search.article_rank import ArticleStats, query_terms
 from vnsearch.schema import CONTENT_FOLDED
 from vnsearch.search import Searcher
@@ -76,3 +77,21 @@ def test_an_article_removed_leaves_no_nan(tmp_path):
     with Searcher(str(tmp_path / "ix")) as s:
         scores = ArticleStats(s._cache).bm25(CONTENT_FOLDED, [(["lu"], 1)], k1=2.0, b=1.0)
         assert np.isfinite(scores).all() and scores.max() > 0
+
+
+@pytest.mark.parametrize("query,asks", [
+    ("Thủ tục đăng ký hộ tịch là gì?", True),
+    ('"Vì sao giá xăng tăng?"', True),
+    ("Liệt kê 7 phương thức bảo vệ quyền dân sự", True),  # alqac2022 q-456: a request
+    ("Theo Bộ luật dân sự 2015, hãy mô tả nội dung năng lực pháp luật", True),  # q-466
+    ("theo bo luat dan su 2015, hay mo ta noi dung nang luc phap luat", True),
+    ("Điền vào chỗ trống: Kinh phí bảo vệ an ninh mạng", True),
+    ("Ông Đỗ Minh Phú, Chủ tịch HĐQT TPBank, cho biết năm 2021 ngân hàng sẽ", False),  # news's "said"
+    ("Giải thích rằng tiếng ồn của MacBook Pro quá lớn", False),  # dantri-lead l0566
+    ("Nêu gương người tốt việc tốt", False),
+    ("Hãy cùng tìm hiểu 7 lý do để bạn ăn trái cây", False),  # a headline
+    ("giá xăng", False),
+    ("Tàu ngầm KRI Nanggala 402 mất tích ngày 21/4", False),
+])
+def test_questions_and_requests_ask_for_an_answer(query, asks):
+    assert AnalysedQuery(query, None).is_question is asks

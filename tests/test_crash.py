@@ -174,13 +174,22 @@ def test_killing_the_indexer_alone_leaves_no_worker_and_no_lock(update):
     index_dir = update["root"] / "parent-killed"
     shutil.copytree(update["base"], index_dir)
     workers_seen = 0
+    seconds = update["seconds"]
     for fraction in (0.15, 0.3, 0.5, 0.7, 0.85):
-        child = index_process(update["corpus"], index_dir)
-        try:
-            child.wait(timeout=update["seconds"] * fraction)
-            pytest.fail(f"the update finished before {fraction:.0%} of its measured time")
-        except subprocess.TimeoutExpired:
-            pass
+        for _ in range(3):
+            child = index_process(update["corpus"], index_dir)
+            started = time.monotonic()
+            try:
+                child.wait(timeout=seconds * fraction)
+            except subprocess.TimeoutExpired:
+                break  # running at the kill point
+            # it completed first: the machine is less loaded than when the update was timed.
+            # Start again from the old index, timed by this run.
+            seconds = time.monotonic() - started
+            shutil.rmtree(index_dir)
+            shutil.copytree(update["base"], index_dir)
+        else:
+            pytest.fail(f"the update finished before {fraction:.0%} of its time, three times")
         workers = descendants(child.pid)
         workers_seen += len(workers)
         os.kill(child.pid, signal.SIGKILL)  # the parent alone, not its group

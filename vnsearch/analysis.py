@@ -23,6 +23,7 @@ For the search side this module also makes, alone:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -401,6 +402,17 @@ class AllNode:
 QNode = Leaf | NotNode | AnyNode | AllNode
 
 
+# A request for an answer, on folded lowercase text (typed with or without diacritics): a
+# query that opens with a verb of telling ("Liệt kê…", "Mô tả…", "Điền vào chỗ trống…"), or
+# "hãy" before one anywhere ("Theo Bộ luật dân sự 2015, hãy mô tả…"). Not bare "nêu" or "giải
+# thích" at the start (news: "Nêu gương…", "Giải thích rằng…"), nor "cho biết" after a comma
+# (news's "said": "Ông X, Chủ tịch HĐQT, cho biết…").
+REQUEST = re.compile(
+    r"^\W*(?:mo ta|liet ke|trinh bay|ke ten|cho biet|dien vao)(?!\w)"
+    r"|(?<!\w)hay\s+(?:mo ta|liet ke|trinh bay|giai thich|ke ten|neu|cho biet|dien vao)(?!\w)"
+)
+
+
 @dataclass(frozen=True)
 class AnalysedQuery:
     """A query as the search side uses it: the text shown back, the tree with analysed
@@ -418,10 +430,13 @@ class AnalysedQuery:
 
     @property
     def is_question(self) -> bool:
-        """The query asks a question: it ends with a question mark (closing quotes or brackets
-        aside). By article, a question is ranked for the passage that answers it, anything
-        else for the article about it (``ranking.ArticleLanes``)."""
-        return self.text.rstrip(" \t\n\"'”’»)]}").endswith(("?", "？"))
+        """The query asks for an answer: it ends with a question mark (closing quotes or
+        brackets aside), or it is a request for one (``REQUEST``: "Liệt kê…", "…, hãy mô tả…").
+        By article, a question is ranked for the passage that answers it, anything else for
+        the article about it (``ranking.ArticleLanes``)."""
+        if self.text.rstrip(" \t\n\"'”’»)]}").endswith(("?", "？")):
+            return True
+        return REQUEST.search(text.fold(text.nfc(self.text)).lower()) is not None
 
     def leaves(self, positive: bool = True) -> list[Leaf]:
         """The leaves outside (positive) or inside (not positive) an exclusion, in order."""

@@ -15,7 +15,7 @@ document frequencies count articles. Lanes:
              the rest as folded syllables (any query)
   "words_long", "fwords_long"  the same two under strong length normalization (statements)
 
-The syllable lanes read the article's title too (``TITLE_OF``). Which lanes count, and how
+Every lane reads the article's title too (``TITLE_OF``). Which lanes count, and how
 much, depends on the kind of query (``ranking.ArticleLanes``: questions and statements).
 """
 
@@ -36,7 +36,10 @@ LONGEST = 4  # syllables in the longest folded compound looked up
 
 # A syllable lane's article text includes the article's title (its record's title lane): a
 # headline's words are in the title as much as in the paragraphs.
-TITLE_OF = {CONTENT_FOLDED: TITLE_FOLDED, CONTENT_EXACT: TITLE_EXACT}
+# The words lane has no title field of its own: a compound ("ho_tich|hộ_tịch") is in the title
+# as many times as the least frequent of its syllables is in the title's exact lane (titles are
+# short: syllables together there are the compound), and the title's length is its syllables'.
+TITLE_OF = {CONTENT_FOLDED: TITLE_FOLDED, CONTENT_EXACT: TITLE_EXACT, CONTENT_WORDS: TITLE_EXACT}
 
 
 class ArticleStats:
@@ -77,9 +80,15 @@ class ArticleStats:
             if not len(ids):
                 continue
             out += np.bincount(self.slots[ids], weights=tfs.astype(np.float64), minlength=self.n)
-        if fieldname in TITLE_OF and self.title:
-            title = self.tf(TITLE_OF[fieldname], terms)
-            out += self.title * title
+        if fieldname == CONTENT_WORDS and self.title:
+            for term in terms:
+                syllables = term.split(READING_SEPARATOR, 1)[-1].split("_")
+                title = self.tf(TITLE_EXACT, [syllables[0]])
+                for syllable in syllables[1:]:
+                    title = np.minimum(title, self.tf(TITLE_EXACT, [syllable]))
+                out += self.title * title
+        elif fieldname in TITLE_OF and self.title:
+            out += self.title * self.tf(TITLE_OF[fieldname], terms)
         return out
 
     def bm25(self, fieldname: str, groups: list[tuple[list[str], int]], k1: float = K1, b: float = B,
