@@ -8,7 +8,7 @@ import pytest
 import vnsearch
 from vnsearch.analysis import AnalysedQuery, analyze
 from vnsearch.search.article_rank import ArticleStats, query_terms
-from vnsearch.schema import CONTENT_FOLDED
+from vnsearch.schema import CONTENT_FOLDED, CONTENT_WORDS
 from vnsearch.search import Searcher
 
 
@@ -95,3 +95,18 @@ def test_an_article_removed_leaves_no_nan(tmp_path):
 ])
 def test_questions_and_requests_ask_for_an_answer(query, asks):
     assert AnalysedQuery(query, None).is_question is asks
+
+
+def test_a_compound_in_the_title_counts_in_the_words_lane(tmp_path):
+    # the words lane has no title field: "hộ tịch" in the title counts once (its syllables are there)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    records = [{"id": "t", "title": "Đăng ký hộ tịch", "body": "Người dân làm thủ tục hộ tịch ở xã."},
+               {"id": "u", "title": "Tin khác", "body": "Hộ tịch ở phường."}]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    with Searcher(str(tmp_path / "ix")) as s:
+        with_title = ArticleStats(s._cache).tf(CONTENT_WORDS, ["ho_tich|hộ_tịch"])
+        without = ArticleStats(s._cache, title=0.0).tf(CONTENT_WORDS, ["ho_tich|hộ_tịch"])
+        assert sorted(without[without > 0].tolist()) == [1.0, 1.0]
+        assert sorted(with_title[with_title > 0].tolist()) == [1.0, 2.0]
