@@ -22,6 +22,7 @@ much, depends on the kind of query (``ranking.ArticleLanes``: questions and stat
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -92,9 +93,10 @@ class ArticleStats:
         return out
 
     def bm25(self, fieldname: str, groups: list[tuple[list[str], int]], k1: float = K1, b: float = B,
-             k3: float = 0.0) -> np.ndarray:
+             k3: float = 0.0, seen: dict | None = None) -> np.ndarray:
         """Sum over term groups (a group's terms count as one term; each with its frequency in
-        the query, saturated by ``k3``, 0 = once) of article BM25."""
+        the query, saturated by ``k3``, 0 = once) of article BM25. ``seen``: the groups' article
+        frequencies already computed for this query (lanes share groups), filled as it goes."""
         key = (fieldname, k1, b)
         if key not in self._norms:
             alen, avg = self.lengths(fieldname)
@@ -102,8 +104,11 @@ class ArticleStats:
             self._norms[key] = np.maximum(k1 * (1 - b + b * alen / avg), 1e-9)
         norm = self._norms[key]
         out = np.zeros(self.n, dtype=np.float64)
+        seen = {} if seen is None else seen
         for group, qtf in groups:
-            tf = self.tf(fieldname, group)
+            tf = seen.get((fieldname, tuple(group)))
+            if tf is None:
+                tf = seen[fieldname, tuple(group)] = self.tf(fieldname, group)
             df = int(np.count_nonzero(tf))
             if df:  # whole arrays: cheaper than indexing the articles hit
                 q = (k3 + 1) * qtf / (k3 + qtf) if k3 else 1.0
@@ -114,10 +119,7 @@ class ArticleStats:
 def _counted(keys: list[str], groups: dict[str, list[str]] | None = None) -> list[tuple[list[str], int]]:
     """Each distinct key once, in order, with how often the query has it (its group of terms:
     ``groups[key]``, else the key alone)."""
-    counts: dict[str, int] = {}
-    for k in keys:
-        counts[k] = counts.get(k, 0) + 1
-    return [((groups or {}).get(k, [k]), n) for k, n in counts.items()]
+    return [((groups or {}).get(k, [k]), n) for k, n in Counter(keys).items()]
 
 
 def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[tuple[list[str], int]]]:
@@ -170,14 +172,15 @@ def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes) 
     """Every lane ``lanes`` (``ranking.ArticleLanes``) weighs above 0, one value per article slot."""
     terms = query_terms(tokens, readings)
     k3 = lanes.k3
+    seen: dict = {}  # a group's article frequencies, computed once for all lanes
 
     def compounds_and_singles(name, singles_field, k1=K1, b=B):
-        return (stats.bm25(CONTENT_WORDS, terms[name], k1, b, k3)
-                + stats.bm25(singles_field, terms[name + "_singles"], k1, b, k3))
+        return (stats.bm25(CONTENT_WORDS, terms[name], k1, b, k3, seen)
+                + stats.bm25(singles_field, terms[name + "_singles"], k1, b, k3, seen))
 
-    out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"], k3=k3)}
+    out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"], k3=k3, seen=seen)}
     if "words" in terms:
-        out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"], k3=k3)
+        out["exact"] = stats.bm25(CONTENT_EXACT, terms["exact"], k3=k3, seen=seen)
         out["words"] = compounds_and_singles("words", CONTENT_EXACT)
         if lanes.words_long:
             out["words_long"] = compounds_and_singles("words", CONTENT_EXACT, lanes.long_k1, lanes.long_b)
