@@ -1,6 +1,13 @@
 import unicodedata
 
-from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds, text_tokens
+import gzip
+import json
+
+import pytest
+
+from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds, text_lines, text_tokens
+
+from .conftest import SEEDS, shared_data
 
 
 def texts(analyzer, value):
@@ -40,6 +47,35 @@ def test_text_tokens_are_the_index_words_with_spans():
     assert [s[w.start:w.end] for w in words] == ["Rà", "soát", "1.528", "VBQPPL", "hoà", "giải"]
     assert [w.exact for w in words] == [t.text for t in EXACT(s)]
     assert [w.folded for w in words] == [t.text for t in FOLDED(s)]
+
+
+def _lines_of(words):
+    return " " + " ".join(w.exact for w in words) + " ", " " + " ".join(w.folded for w in words) + " "
+
+
+def test_text_lines_are_the_text_tokens_forms_joined():
+    # proximity reads these lines instead of the tokens (issue 12's latency): the same words,
+    # pyvi's odd tokens included (a number, an abbreviation's dot, a URL, an e-mail, NFD text)
+    cases = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM và TP.HCM", "Covid-19...", "U.S. đô la",
+             "xem http://dantri.com.vn/a-b.htm hay hỏi ban@dantri.vn", "Ho\u0300a gia\u0309i", "...", "", "  "]
+    cases += [line for path in sorted(SEEDS.iterdir()) for line in path.read_text(encoding="utf-8").splitlines()]
+    for s in cases:
+        words = text_tokens(s)
+        assert text_lines(s) == _lines_of(words), s
+        assert not any(" " in w.exact or " " in w.folded for w in words)
+    assert text_lines("Rà soát 1.528 VBQPPL, (hoà giải).")[1] == " ra soat 1.528 vbqppl hoa giai "
+
+
+@pytest.mark.slow
+def test_text_lines_are_the_text_tokens_forms_joined_on_dantri():
+    checked = 0
+    with gzip.open(shared_data("news", "dantri.jsonl.gz"), "rt", encoding="utf-8") as f:
+        for line in f:
+            article = json.loads(line)
+            for s in [article["title"], *article["body"].split("\n")]:
+                assert text_lines.__wrapped__(s) == _lines_of(text_tokens.__wrapped__(s)), s
+                checked += 1
+    assert checked > 40_000
 
 
 def test_character_offsets_point_into_the_nfc_text():

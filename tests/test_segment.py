@@ -96,6 +96,14 @@ def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
     assert model.words(segment.SEARCH_MAX_TOKENS + 1) == reference  # a long text: the set
 
 
+def test_syllable_strings_are_the_tokens_of_syllabize():
+    texts = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM", "Mr. A ==> B -> C >> ...", "1,5 tỷ 10_000",
+             "http://dantri.com.vn/a-b.htm", "ban.doc@dantri.com.vn", "a\nb", ""]
+    texts += [p for p in _paragraphs_of_seeds()]
+    for t in texts:
+        assert segment.syllable_strings(t) == [s for s, _, _ in segment.syllabize(t)], t
+
+
 @pytest.mark.slow
 def test_same_words_as_pyvi_on_dantri():
     pyvi_tokenize = _pyvi_tokenize()

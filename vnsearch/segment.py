@@ -33,6 +33,14 @@ _PATTERN = re.compile(
     "(" + "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL, _DIGIT, r"[^\w\s]", r"\w+"]) + ")",
     re.UNICODE,
 )
+# The same alternatives with no group inside (``findall`` then returns the tokens themselves,
+# without a match object per token): the groups of _EMAIL and _DIGIT only group, nothing
+# refers back to them, so both patterns match the same text at the same places.
+_FLAT_PATTERN = re.compile(
+    "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL.replace("(", "(?:"), _DIGIT.replace("(", "(?:"),
+                                             r"[^\w\s]", r"\w+"]),
+    re.UNICODE,
+)
 _PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -155,6 +163,11 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
 def syllable_matches(text: str):
     """The same as ``syllabize``, as regex matches (group 1 the token): no tuple per token."""
     return _PATTERN.finditer(text)
+
+
+def syllable_strings(text: str) -> list[str]:
+    """The tokens of ``syllabize``, without their spans."""
+    return _FLAT_PATTERN.findall(text)
 
 
 def _features(tokens: list[str], words) -> list[list[str]]:
