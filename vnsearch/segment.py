@@ -80,16 +80,20 @@ class _Model:
 
     def words(self, tokens: int):
         """pyvi's dictionary, for the features of a text of ``tokens`` tokens: a few lookups
-        (a query) search the file's text, about 0.1 ms each; more (a document) use the set of
-        its lines, built once (5 to 10 ms). The answers are the same."""
-        if self._set is None and tokens > SEARCH_MAX_TOKENS:
+        (a query) search the file's text, about 0.1 ms each; more (a document), or a process
+        that has searched it ``SEARCH_MAX_LOOKUPS`` times (one answering many queries), use
+        the set of its lines, built once (5 to 10 ms). The answers are the same."""
+        if self._set is None and (tokens > SEARCH_MAX_TOKENS or self._search.lookups >= SEARCH_MAX_LOOKUPS):
             self._set = frozenset(self._lines.split("\n"))
         return self._set if self._set is not None else self._search
 
 
 # Up to this many tokens (about four dictionary lookups each), a text's features search the
-# dictionary's text instead of building the set of its lines.
+# dictionary's text instead of building the set of its lines...
 SEARCH_MAX_TOKENS = 8
+# ...until the process has searched it this many times, about what building the set costs:
+# a server or ``vnsearch eval`` answering short queries spent 1 ms a query searching (issue 12)
+SEARCH_MAX_LOOKUPS = 64
 
 
 class _Lines:
@@ -97,12 +101,14 @@ class _Lines:
     searching the text (``text.split("\n")`` holds ``key`` exactly when "\n" + key + "\n" is
     in "\n" + text + "\n" and ``key`` holds no newline)."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_text", "lookups")
 
     def __init__(self, text: str):
         self._text = "\n" + text + "\n"
+        self.lookups = 0  # how often it was searched
 
     def __contains__(self, key: str) -> bool:
+        self.lookups += 1
         return "\n" not in key and "\n" + key + "\n" in self._text
 
 
