@@ -14,6 +14,7 @@ order. All weights are one frozen ``Weights`` passed in, never module globals.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,6 +256,22 @@ class Plan:
         # no word of any text, so its pair is never found (and is left out)
         self._needles = [[(" " + " ".join(words) + " ", v) for words, v in terms if all(w and " " not in w for w in words)]
                          for terms in (self.folded_pairs, self.triples, self.exact_pairs)]
+
+    def proximity_bound(self) -> float:
+        """The most ``proximity`` can give: every pair and triple found, summed as it sums
+        them (adding more non-negative terms never lowers a float sum); infinite when a
+        weight makes a bonus negative."""
+        pairs, triples, exact_pairs = self._needles
+        if any(v < 0 for terms in self._needles for _, v in terms):
+            return math.inf
+        bonus = 0.0
+        if self.folded_pairs:
+            bonus += sum(v for _, v in pairs)
+        if self.triples:
+            bonus += sum(v for _, v in triples)
+        if self.exact_pairs:
+            bonus += sum(v for _, v in exact_pairs)
+        return bonus
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs (and triples) found adjacent in the
