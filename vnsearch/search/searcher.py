@@ -91,6 +91,7 @@ class Searcher:
         self._searcher = None
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
+        self._records: np.ndarray | None = None  # article slot -> its record's docnum (``_record_of``)
         self._lexicon: IndexLexicon | None = None
         self._synonyms = synonyms
 
@@ -128,6 +129,23 @@ class Searcher:
         ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
         return self._reader.stored_fields(int(records[0])) if len(records) else {}
+
+    def _record_of(self, docnum: int, article_id: str) -> dict:
+        """``article(article_id)`` for the paragraph ``docnum`` of that article, found through
+        its article slot (the first record of the slot, by docnum) instead of the id's
+        postings: a hit's record cost a postings lookup and a read, now the read."""
+        if self._records is None:
+            slots, n_slots = self._cache.article_slots()
+            records = np.flatnonzero(self._cache.kind_mask(ARTICLE))
+            held, first = np.unique(slots[records], return_index=True)
+            self._records = np.full(n_slots, -1, dtype=np.int64)
+            self._records[held] = records[first]
+        record = int(self._records[self._cache.article_slots()[0][docnum]])
+        if record >= 0:
+            fields = self._reader.stored_fields(record)
+            if fields.get("article_id") == article_id:  # (a slot is a 63-bit hash of the id)
+                return fields
+        return self.article(article_id)
 
     @_guarded
     def paragraphs(self, article_id: str) -> list[str]:
@@ -414,8 +432,8 @@ class Searcher:
                 rescored = self._rank_articles(rescored, tiers, scores, aq, limit, partial_of)
         forms = highlight_forms(leaves + aq.synonym_leaves())
         hits = []
-        for _, score, _, stored, partial in rescored[:limit]:
-            hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial)
+        for _, score, docnum, stored, partial in rescored[:limit]:
+            hit = _hit(stored, self._record_of(docnum, stored["article_id"]), score, forms, partial)
             others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
             hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
             hits.append(hit)
