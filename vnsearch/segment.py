@@ -166,11 +166,6 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
 
 
-def syllable_matches(text: str):
-    """The same as ``syllabize``, as regex matches (group 1 the token): no tuple per token."""
-    return _PATTERN.finditer(text)
-
-
 def syllable_strings(text: str) -> list[str]:
     """The tokens of ``syllabize``, without their spans."""
     return _FLAT_PATTERN.findall(text)
