@@ -18,12 +18,7 @@ import json
 import time
 from pathlib import Path
 
-QUERIES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "queries" / "news-short.txt"
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[max(0, -(-p * len(ordered) // 100) - 1)]
+from serve import QUERIES, percentile  # bench/serve.py's queries and percentile (as bench/run.py's)
 
 
 def main() -> None:
