@@ -22,6 +22,19 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+def dantri_texts() -> list[str]:
+    """Every title and paragraph line of the shared dantri corpus (skip when absent)."""
+    import gzip
+    import json
+
+    out = []
+    with gzip.open(shared_data("news", "dantri.jsonl.gz"), "rt", encoding="utf-8") as f:
+        for line in f:
+            article = json.loads(line)
+            out += [article["title"], *article["body"].split("\n")]
+    return out
+
+
 def write_articles(folder: Path, articles: dict[str, str]) -> Path:
     """Write {stem: text} as .txt articles into folder."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,11 @@
 import unicodedata
 
-from vnsearch.analysis import EXACT, FOLDED, WORDS, analyze, compounds, text_tokens
+import pytest
+
+from vnsearch.analysis import EXACT, FOLDED, WORDS, _token_forms, analyze, compounds, text_lines, text_tokens
+from vnsearch.segment import syllabize
+
+from .conftest import SEEDS, dantri_texts
 
 
 def texts(analyzer, value):
@@ -40,6 +45,47 @@ def test_text_tokens_are_the_index_words_with_spans():
     assert [s[w.start:w.end] for w in words] == ["Rà", "soát", "1.528", "VBQPPL", "hoà", "giải"]
     assert [w.exact for w in words] == [t.text for t in EXACT(s)]
     assert [w.folded for w in words] == [t.text for t in FOLDED(s)]
+
+
+def _tokens_by_matches(s):
+    """text_tokens as it was made before issue 12's latency work: a span from each match of
+    pyvi's pattern (``segment.syllabize``), not from finding the token after the previous one."""
+    source = unicodedata.normalize("NFC", s)
+    out = []
+    for token, start, _ in syllabize(source):
+        forms = _token_forms(token)
+        if forms is not None:
+            out.append((start, start + forms[0], forms[1], forms[2]))
+    return out
+
+
+def _lines_of(words):
+    return " " + " ".join(w.exact for w in words) + " ", " " + " ".join(w.folded for w in words) + " "
+
+
+def test_text_lines_are_the_text_tokens_forms_joined():
+    # proximity reads these lines instead of the tokens (issue 12's latency): the same words,
+    # pyvi's odd tokens included (a number, an abbreviation's dot, a URL, an e-mail, NFD text)
+    cases = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM và TP.HCM", "Covid-19...", "U.S. đô la",
+             "xem http://dantri.com.vn/a-b.htm hay hỏi ban@dantri.vn", "Ho\u0300a gia\u0309i", "...", "", "  "]
+    cases += [line for path in sorted(SEEDS.iterdir()) for line in path.read_text(encoding="utf-8").splitlines()]
+    cases += ["a\n\nb", "x  \t y\u00a0z", "==> ... >> -> Mr. Tp. ThS. A.B. 1,5,6 a_b", "\u2003hộ\u3000tịch"]
+    for s in cases:
+        words = text_tokens(s)
+        assert [tuple(w) for w in words] == _tokens_by_matches(s), s
+        assert text_lines(s) == _lines_of(words), s
+        assert not any(" " in w.exact or " " in w.folded for w in words)
+    assert text_lines("Rà soát 1.528 VBQPPL, (hoà giải).")[1] == " ra soat 1.528 vbqppl hoa giai "
+
+
+@pytest.mark.slow
+def test_text_lines_are_the_text_tokens_forms_joined_on_dantri():
+    texts = dantri_texts()
+    for s in texts:
+        words = text_tokens.__wrapped__(s)
+        assert [tuple(w) for w in words] == _tokens_by_matches(s), s
+        assert text_lines.__wrapped__(s) == _lines_of(words), s
+    assert len(texts) > 40_000
 
 
 def test_character_offsets_point_into_the_nfc_text():

@@ -22,6 +22,15 @@ def test_count_pairs_counts_neighbouring_spellings_only():
     assert counts == Counter({("giá", "vàng"): 4, ("gia", "vàng"): 1})  # "gia đình ... vàng" is no pair
 
 
+def test_count_pairs_reads_spellings_case_tone_style_and_repeats():
+    # the passages are scanned only when their folded words hold the pair: every writing of it
+    # must still count ("GIÁ VÀNG", the old tone style, NFD text, "a a a" holding "a a" twice)
+    texts = ["GIÁ VÀNG tăng", "Thủy lợi, thuỷ lợi", "Gia\u0301 va\u0300ng", "gia gia gia", "giá,vàng"]
+    assert count_pairs(texts, "gia", "vang") == Counter({("giá", "vàng"): 3})
+    assert count_pairs(texts, "thuy", "loi") == Counter({("thuỷ", "lợi"): 2})
+    assert count_pairs(texts, "gia", "gia") == Counter({("gia", "gia"): 2})
+
+
 def test_counting_stops_when_there_is_enough():
     read = []
 

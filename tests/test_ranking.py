@@ -71,6 +71,24 @@ def test_adjacent_pairs(tmp_path):
           "ho tich", Weights(trigram=0), {"adjacent": 0}, ["a", "b"])
 
 
+def test_a_short_list_still_reads_the_paragraph_proximity_lifts(tmp_path):
+    # The first `limit` paragraphs leave out candidates whose score with every proximity bonus
+    # is below the limit-th so far (issue 12's latency). b outscores a without the bonus (adjacent
+    # 0: b first), a wins with it: with one or two results asked, a must still be read and first.
+    corpus = write_articles(tmp_path / "c", {**FILLER, "a": "A\nNgười dân đăng ký hộ tịch ở xã bên cạnh từ sáng sớm.",
+                                             "b": "B\nHộ gia đình, tịch ở nhiều nơi trong."})
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    for weights, first in ((Weights(trigram=0), "a"), (Weights(trigram=0, adjacent=0), "b")):
+        with vnsearch.Searcher(index_dir, weights) as s:
+            every = s.search("ho tich", limit=10, restore_accents=False).hits
+            assert every[0].article_id == first
+            for limit in (1, 2):
+                hits = s.search("ho tich", limit=limit, restore_accents=False).hits
+                assert [(h.article_id, h.paragraph, h.score) for h in hits] == \
+                    [(h.article_id, h.paragraph, h.score) for h in every[:limit]]
+
+
 def test_adjacent_pairs_in_the_exact_spelling(tmp_path):
     # both hold "hộ" and "tịch" and a folded "ho tich" pair; only a has the pair as typed
     flips(tmp_path, {"a": "A\nĐăng ký hộ tịch cho trẻ em.",

@@ -211,3 +211,34 @@ def test_a_paragraph_counts_the_query_words_its_article_holds_elsewhere(tmp_path
     assert same_text_order() == ["b-overtime", "a-other"]
     # without it: a tie
     assert same_text_order(vnsearch.Weights(article_coverage=False)) == ["a-other", "b-overtime"]
+
+
+def test_a_hit_carries_its_own_article_record_even_when_two_ids_share_a_slot(seed_index):
+    # hits find their article's record through its slot (a 63-bit hash of the id); were two
+    # ids ever to share one, the record read must still be the hit's own (issue 12's latency)
+    import numpy as np
+
+    with vnsearch.Searcher(seed_index) as s:
+        hits = s.search("hộ tịch", limit=5).hits
+        expected = [(h.article_id, h.title, h.date, h.source) for h in hits]
+        assert {SEED_000, SEED_004} <= {h.article_id for h in hits}
+        assert all(title for _, title, _, _ in expected)
+        s._records = np.roll(s._records, 1)  # every slot now names another article's record
+        assert [(h.article_id, h.title, h.date, h.source) for h in s.search("hộ tịch", limit=5).hits] == expected
+
+
+def test_a_query_after_an_added_article_sees_its_text_and_title(seed_corpus, tmp_path):
+    # what a Searcher keeps (records by slot, the proximity lines of paragraphs) belongs to the
+    # index generation it opened: the server opens a new one after `vnsearch add`
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(seed_corpus), index_dir)
+    with vnsearch.Searcher(index_dir) as before:
+        assert before.search("hộ tịch").hits
+        assert before.search("ngựa vằn").total == 0
+    page = write_articles(tmp_path / "new", {"ngua-van": "Ngựa vằn ở thảo cầm viên\nĐàn ngựa vằn mới về thảo cầm viên hộ tịch."})
+    vnsearch.add_articles([str(page / "ngua-van.txt")], str(seed_corpus), index_dir)
+    with vnsearch.Searcher(index_dir) as after:
+        found = after.search("ngựa vằn")
+        assert found.total == 1
+        assert (found.hits[0].article_id, found.hits[0].title) == ("ngua-van", "Ngựa vằn ở thảo cầm viên")
+        assert "ngua-van" in {h.article_id for h in after.search("hộ tịch", limit=20).hits}

@@ -67,6 +67,7 @@ def test_same_words_as_pyvi_on_query_sized_texts(monkeypatch):
     the CRF; otherwise its features search pyvi's dictionary as text. The words are pyvi's."""
     pyvi_tokenize = _pyvi_tokenize()
     monkeypatch.setattr(segment, "_model", None)  # a model that has segmented nothing long yet
+    monkeypatch.setattr(segment, "SEARCH_MAX_LOOKUPS", 10**9)  # and keeps searching (see below)
     texts = ["bão", "Hà", "2024", "covid-19", "10/7", "(Bắc Ninh)", "ông A", "5 tỷ", "TP.HCM", "hộ, tịch"]
     for p in _paragraphs_of_seeds():
         words = p.split()
@@ -94,6 +95,30 @@ def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
     for k in keys:
         assert (k in searched) == (k in reference), k
     assert model.words(segment.SEARCH_MAX_TOKENS + 1) == reference  # a long text: the set
+
+
+def test_syllable_strings_are_the_tokens_of_syllabize():
+    texts = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM", "Mr. A ==> B -> C >> ...", "1,5 tỷ 10_000",
+             "http://dantri.com.vn/a-b.htm", "ban.doc@dantri.com.vn", "a\nb", ""]
+    texts += [p for p in _paragraphs_of_seeds()]
+    for t in texts:
+        assert segment.syllable_strings(t) == [s for s, _, _ in segment.syllabize(t)], t
+
+
+def test_a_process_answering_many_short_queries_builds_the_set_once(monkeypatch):
+    # a warm process (server, eval, bench) searched the dictionary's text 7 times a query,
+    # 1 ms a query in all on dantri's news-short queries; after SEARCH_MAX_LOOKUPS lookups
+    # it builds the set, and segments as before
+    pyvi_tokenize = _pyvi_tokenize()
+    monkeypatch.setattr(segment, "_model", None)
+    texts = ["giá vàng hôm nay", "hộ tịch", "bão số 9", "Hà Nội mưa to", "xét tuyển đại học"] * 8
+    for t in texts:
+        assert segment.tokenize(t) == pyvi_tokenize(t), t
+    model = segment._model
+    assert model._search.lookups >= segment.SEARCH_MAX_LOOKUPS
+    assert model._set is not None
+    for t in texts[:5]:
+        assert segment.tokenize(t) == pyvi_tokenize(t), t
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@ import pytest
 
 from vnsearch import text
 
+from .conftest import dantri_texts
+
 
 def nfd(s):
     return unicodedata.normalize("NFD", s)
@@ -26,6 +28,19 @@ def test_tone_placement_leaves_closed_and_other_syllables_alone(word):
 
 def test_canonical_tones_in_running_text():
     assert text.canonical_tones("Các tổ hòa giải, Ủy viên") == "Các tổ hoà giải, Uỷ viên"
+
+
+@pytest.mark.parametrize("value", [
+    "Các tổ hòa giải, Ủy viên", nfd("Hòa giải THỦY lợi"), "1.528 VBQPPL_x", "", " , ",
+    # "ḹoa": l with dot below and macron; its tone moved to the a leaves "l̄", whose macron is
+    # no word character: normalizing it makes two words, which the word-by-word path must see
+    "ḹoa hòa", "ḹoa",
+])
+def test_normalized_words_are_the_words_of_the_normalized_text(value):
+    import re
+
+    assert text.normalized_words(value) == re.findall(r"\w+", text.normalize(value))
+    assert text.normalized_words("ḹoa") == ["l", "oạ"]
 
 
 def test_nfd_input_becomes_nfc():
@@ -60,3 +75,13 @@ def test_functions_are_idempotent_on_real_text():
 def test_syllable_spans_cover_words_and_numbers():
     s = "Sáng 10/7, hộ tịch"
     assert [s[a:b] for a, b in text.syllable_spans(s)] == ["Sáng", "10", "7", "hộ", "tịch"]
+
+
+@pytest.mark.slow
+def test_normalized_words_on_dantri():
+    import re
+
+    texts = dantri_texts()
+    for value in texts:
+        assert text.normalized_words(value) == re.findall(r"\w+", text.normalize(value)), value
+    assert len(texts) > 40_000

@@ -13,20 +13,19 @@ compounds (single words are never guessed).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .analysis import QueryToken, _fold_token
-from .text import normalize
+from .text import normalized_words
 
 DOMINANCE = 0.6  # the chosen spelling of a pair holds at least this share of its occurrences
 MIN_COUNT = 3  # and occurs at least this often in the sample
 SAMPLE = 60  # paragraphs read per pair at the most
 ENOUGH = 20  # occurrences of a pair after which reading stops
 
-_WORD = re.compile(r"\w+")
 
 PairCounts = Callable[[str, str], "Counter[tuple[str, str]]"]
 
@@ -36,15 +35,27 @@ def count_pairs(texts: Iterable[str], first: str, second: str, enough: int | Non
     as two neighbouring words in ``texts`` (lowercase, the index's tone style); with
     ``enough``, the texts are read only until that many occurrences are counted."""
     counts: Counter = Counter()
+    # the pair as it stands in the line of a passage's folded words (" gia vang "): no word
+    # holds a space, so a passage without it is passed over unscanned (most of them)
+    needle = " " + first + " " + second + " " if first and second and " " not in first + second else None
     for passage in texts:
         if enough is not None and sum(counts.values()) >= enough:
             break
-        words = [w.lower() for w in _WORD.findall(normalize(passage))]
-        folded = [_fold_token(w) for w in words]  # text.fold, remembered: words repeat
-        for i in range(len(words) - 1):
+        forms = list(map(_lower_and_folded, normalized_words(passage)))
+        folded = [f for _, f in forms]
+        if needle is not None and needle not in " " + " ".join(folded) + " ":
+            continue
+        for i in range(len(forms) - 1):
             if folded[i] == first and folded[i + 1] == second:
-                counts[words[i], words[i + 1]] += 1
+                counts[forms[i][0], forms[i + 1][0]] += 1
     return counts
+
+
+@lru_cache(maxsize=100_000)
+def _lower_and_folded(word: str) -> tuple[str, str]:
+    """A word lowercased, and folded (``text.fold``): words repeat from passage to passage."""
+    low = word.lower()
+    return low, _fold_token(low)
 
 
 def choose(folded: Sequence[str], pair_counts: PairCounts, skip: frozenset[int] = frozenset()) -> list[str | None]:

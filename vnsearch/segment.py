@@ -33,6 +33,14 @@ _PATTERN = re.compile(
     "(" + "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL, _DIGIT, r"[^\w\s]", r"\w+"]) + ")",
     re.UNICODE,
 )
+# The same alternatives with no group inside (``findall`` then returns the tokens themselves,
+# without a match object per token): the groups of _EMAIL and _DIGIT only group, nothing
+# refers back to them, so both patterns match the same text at the same places.
+_FLAT_PATTERN = re.compile(
+    "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL.replace("(", "(?:"), _DIGIT.replace("(", "(?:"),
+                                             r"[^\w\s]", r"\w+"]),
+    re.UNICODE,
+)
 _PUNCTUATION = frozenset(string.punctuation)
 
 
@@ -72,16 +80,20 @@ class _Model:
 
     def words(self, tokens: int):
         """pyvi's dictionary, for the features of a text of ``tokens`` tokens: a few lookups
-        (a query) search the file's text, about 0.1 ms each; more (a document) use the set of
-        its lines, built once (5 to 10 ms). The answers are the same."""
-        if self._set is None and tokens > SEARCH_MAX_TOKENS:
+        (a query) search the file's text, about 0.1 ms each; more (a document), or a process
+        that has searched it ``SEARCH_MAX_LOOKUPS`` times (one answering many queries), use
+        the set of its lines, built once (5 to 10 ms). The answers are the same."""
+        if self._set is None and (tokens > SEARCH_MAX_TOKENS or self._search.lookups >= SEARCH_MAX_LOOKUPS):
             self._set = frozenset(self._lines.split("\n"))
         return self._set if self._set is not None else self._search
 
 
 # Up to this many tokens (about four dictionary lookups each), a text's features search the
-# dictionary's text instead of building the set of its lines.
+# dictionary's text instead of building the set of its lines...
 SEARCH_MAX_TOKENS = 8
+# ...until the process has searched it this many times, about what building the set costs:
+# a server or ``vnsearch eval`` answering short queries spent 1 ms a query searching (issue 12)
+SEARCH_MAX_LOOKUPS = 64
 
 
 class _Lines:
@@ -89,12 +101,14 @@ class _Lines:
     searching the text (``text.split("\n")`` holds ``key`` exactly when "\n" + key + "\n" is
     in "\n" + text + "\n" and ``key`` holds no newline)."""
 
-    __slots__ = ("_text",)
+    __slots__ = ("_text", "lookups")
 
     def __init__(self, text: str):
         self._text = "\n" + text + "\n"
+        self.lookups = 0  # how often it was searched
 
     def __contains__(self, key: str) -> bool:
+        self.lookups += 1
         return "\n" not in key and "\n" + key + "\n" in self._text
 
 
@@ -152,9 +166,9 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
 
 
-def syllable_matches(text: str):
-    """The same as ``syllabize``, as regex matches (group 1 the token): no tuple per token."""
-    return _PATTERN.finditer(text)
+def syllable_strings(text: str) -> list[str]:
+    """The tokens of ``syllabize``, without their spans."""
+    return _FLAT_PATTERN.findall(text)
 
 
 def _features(tokens: list[str], words) -> list[list[str]]:

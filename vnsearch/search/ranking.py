@@ -14,11 +14,12 @@ order. All weights are one frozen ``Weights`` passed in, never module globals.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis import READING_SEPARATOR, Leaf, text_tokens
+from ..analysis import READING_SEPARATOR, Leaf, text_lines
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, TITLE_EXACT, TITLE_FOLDED
 from ..scoring import B, K1, PostingsCache, add_bm25, idf
 from .. import text
@@ -251,23 +252,39 @@ class Plan:
         self.folded_pairs = [p for p in self.folded_pairs if p[1]]
         self.exact_pairs = [p for p in self.exact_pairs if p[1]]
         self.triples = [p for p in self.triples if p[1]]
+        # each as it stands in a ``text_lines`` line; a form that holds a space or nothing is
+        # no word of any text, so its pair is never found (and is left out)
+        self._needles = [[(" " + " ".join(words) + " ", v) for words, v in terms if all(w and " " not in w for w in words)]
+                         for terms in (self.folded_pairs, self.triples, self.exact_pairs)]
+
+    def proximity_bound(self) -> float:
+        """The most ``proximity`` can give: every pair and triple found, summed as it sums
+        them (adding more non-negative terms never lowers a float sum); infinite when a
+        weight makes a bonus negative."""
+        pairs, triples, exact_pairs = self._needles
+        if any(v < 0 for terms in self._needles for _, v in terms):
+            return math.inf
+        bonus = 0.0
+        if self.folded_pairs:
+            bonus += sum(v for _, v in pairs)
+        if self.triples:
+            bonus += sum(v for _, v in triples)
+        if self.exact_pairs:
+            bonus += sum(v for _, v in exact_pairs)
+        return bonus
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs (and triples) found adjacent in the
         paragraph, punctuation between them ignored as in phrases."""
         if not (self.folded_pairs or self.exact_pairs or self.triples):
             return 0.0
-        words = text_tokens(paragraph)
-        folded = [t.folded for t in words]
+        exact, folded = text_lines(paragraph)
+        pairs, triples, exact_pairs = self._needles
         bonus = 0.0
         if self.folded_pairs:
-            present = set(zip(folded, folded[1:]))
-            bonus += sum(v for pair, v in self.folded_pairs if pair in present)
+            bonus += sum(v for needle, v in pairs if needle in folded)
         if self.triples:
-            present = set(zip(folded, folded[1:], folded[2:]))
-            bonus += sum(v for triple, v in self.triples if triple in present)
+            bonus += sum(v for needle, v in triples if needle in folded)
         if self.exact_pairs:
-            exact = [t.exact for t in words]
-            present = set(zip(exact, exact[1:]))
-            bonus += sum(v for pair, v in self.exact_pairs if pair in present)
+            bonus += sum(v for needle, v in exact_pairs if needle in exact)
         return bonus

@@ -5,6 +5,7 @@ highlighted results (``highlight``, ``results``)."""
 from __future__ import annotations
 
 import functools
+import heapq
 import os
 from dataclasses import replace
 
@@ -90,6 +91,7 @@ class Searcher:
         self._searcher = None
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
+        self._records: np.ndarray | None = None  # article slot -> its record's docnum (``_record_of``)
         self._lexicon: IndexLexicon | None = None
         self._synonyms = synonyms
 
@@ -127,6 +129,23 @@ class Searcher:
         ids = self._cache.postings("article_id", article_id)[0]  # the record and its paragraphs
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
         return self._reader.stored_fields(int(records[0])) if len(records) else {}
+
+    def _record_of(self, docnum: int, article_id: str) -> dict:
+        """``article(article_id)`` for the paragraph ``docnum`` of that article, found through
+        its article slot (the first record of the slot, by docnum) instead of the id's
+        postings: a hit's record cost a postings lookup and a read, now the read."""
+        if self._records is None:
+            slots, n_slots = self._cache.article_slots()
+            records = np.flatnonzero(self._cache.kind_mask(ARTICLE))
+            held, first = np.unique(slots[records], return_index=True)
+            self._records = np.full(n_slots, -1, dtype=np.int64)
+            self._records[held] = records[first]
+        record = int(self._records[self._cache.article_slots()[0][docnum]])
+        if record >= 0:
+            fields = self._reader.stored_fields(record)
+            if fields.get("article_id") == article_id:  # (a slot is a 63-bit hash of the id)
+                return fields
+        return self.article(article_id)
 
     @_guarded
     def paragraphs(self, article_id: str) -> list[str]:
@@ -367,6 +386,13 @@ class Searcher:
         # (by article, not by passages: the articles ranked are the same whatever is shown of them)
         depth = max(self.weights.rerank, limit * (4 if one_per_article else 1))
         days = self._cache.field_codes("date")[1] if sort == "date" else None
+        # Paragraphs in relevance order show only the first ``limit`` of (tier, -score, docnum):
+        # candidates are taken best first, and once one's score with every proximity bonus
+        # (``proximity_bound``) is below the ``limit``-th so far, no later one of its tier can
+        # enter, and is not read (reading and tokenizing ~100 candidates a tier was half of a
+        # query's time). By article, every candidate counts (the articles' evidence).
+        bound = plan.proximity_bound() if days is None and not one_per_article else None
+        worst: list = []  # the best ``limit`` so far, as a heap whose top is the worst: (-tier, score, -docnum)
         rescored = []
         for tier, candidates in enumerate(tiers):
             if one_per_article and days is not None:  # by date, a long article's paragraphs would fill the depth
@@ -377,10 +403,21 @@ class Searcher:
                 else:  # the newest, best first within a day
                     top = np.lexsort((-scores[candidates], -days[candidates]))[:depth]
                 candidates = candidates[top]
+            if bound is not None:
+                candidates = candidates[np.lexsort((candidates, -scores[candidates]))]
             for docnum in candidates.tolist():
+                base = float(scores[docnum])
+                if bound is not None and len(worst) == limit and (
+                        tier > -worst[0][0] or tier == -worst[0][0] and base + bound < worst[0][1]):
+                    break  # (scores only fall from here on in this tier)
                 stored = self._reader.stored_fields(docnum)
                 partial = tier >= n_full if full_first else not is_full[docnum]
-                rescored.append((tier, float(scores[docnum]) + plan.proximity(stored["text"]), docnum, stored, partial))
+                score = base + plan.proximity(stored["text"])
+                rescored.append((tier, score, docnum, stored, partial))
+                if bound is not None:
+                    heapq.heappush(worst, (-tier, score, -docnum))
+                    if len(worst) > limit:
+                        heapq.heappop(worst)
         if days is None:
             rescored.sort(key=lambda item: (item[0], -item[1], item[2]))
         else:
@@ -395,8 +432,8 @@ class Searcher:
                 rescored = self._rank_articles(rescored, tiers, scores, aq, limit, partial_of)
         forms = highlight_forms(leaves + aq.synonym_leaves())
         hits = []
-        for _, score, _, stored, partial in rescored[:limit]:
-            hit = _hit(stored, self.article(stored["article_id"]), score, forms, partial)
+        for _, score, docnum, stored, partial in rescored[:limit]:
+            hit = _hit(stored, self._record_of(docnum, stored["article_id"]), score, forms, partial)
             others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
             hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
             hits.append(hit)
