@@ -88,10 +88,14 @@ def test_a_syllable_the_articles_lack_stays_as_typed():
     assert _read("gia vang xyz tang", "Giá vàng tăng mạnh.") == "giá vàng xyz tăng"
 
 
+LONG = "nguoi ban hang o cho cho biet hom nay gia rau cu qua tang manh"  # 15 syllables
+
+
 def test_only_long_unaccented_queries_are_read_from_the_articles():
-    assert wants_feedback(analyze("ban hang tang gia rau cu qua"))
+    assert wants_feedback(analyze(LONG))
+    assert not wants_feedback(analyze("ban hang o cho cho biet hom nay gia rau cu qua tang manh"))  # 14
     assert not wants_feedback(analyze("ban hang tang gia"))  # short: the corpus's compounds (above)
-    assert not wants_feedback(analyze("bán hàng tang gia rau cu qua"))  # typed with diacritics
+    assert not wants_feedback(analyze("người " + LONG[6:]))  # typed with a diacritic
 
 
 def test_the_top_articles_reading_ranks_whole_articles(tmp_path):
@@ -100,25 +104,25 @@ def test_the_top_articles_reading_ranks_whole_articles(tmp_path):
     corpus = write_articles(
         tmp_path / "c",
         {
-            "x": "X\nBạn Hằng tặng già rau củ quả.",
-            "y": "Y\nNgười bán hàng tăng giá rau củ quả sau bão. Chợ đông người mua.",
+            "x": "X\nBạn Hằng tặng già rau củ quả. Chợ hôm nay đông, người mua nói gì?",
+            "y": "Y\nNgười bán hàng tăng giá rau củ quả sau bão. Chợ hôm nay đông người mua, ai cũng nói giá cao.",
             "z": "Z\nBán hàng tăng giá dịp Tết. Nhiều người bán hàng tăng giá rau.",
         },
     )
     index_dir = str(tmp_path / "ix")
     vnsearch.update_index(str(corpus), index_dir)
-    read = vnsearch.search("ban hang tang gia rau cu qua", index_dir, one_per_article=True)
-    assert read.interpreted_as == "bán hàng tăng giá rau củ quả"
-    assert [h.article_id for h in read.hits] == ["y", "z", "x"]
-    unread = vnsearch.search("ban hang tang gia rau cu qua", index_dir, one_per_article=True, restore_accents=False)
+    read = vnsearch.search("ban hang tang gia rau cu qua, cho hom nay dong nguoi mua noi gi", index_dir, one_per_article=True)
+    assert read.interpreted_as == "bán hàng tăng giá rau củ quả, chợ hôm nay đông người mua nói gì"
+    assert read.hits[0].article_id == "y"
+    unread = vnsearch.search("ban hang tang gia rau cu qua, cho hom nay dong nguoi mua noi gi", index_dir, one_per_article=True, restore_accents=False)
     assert unread.interpreted_as is None and unread.hits[0].article_id == "x"
-    # the typed words still decide what matches, in any reading: x and y hold them all, z lacks "cu qua"
-    assert read.total == unread.total == 2
+    # the typed words still decide what matches, in any reading: only x holds them all (y lacks "gi")
+    assert read.total == unread.total == 1
 
 
 def test_the_reading_keeps_the_typed_case_and_punctuation(tmp_path):
-    corpus = write_articles(tmp_path / "c", {"a": "A\nÔng Nguyễn Văn Hùng, Chủ tịch UBND tỉnh, cho biết giá vàng tăng."})
+    corpus = write_articles(tmp_path / "c", {"a": "A\nÔng Nguyễn Văn Hùng, Chủ tịch UBND tỉnh, cho biết hôm nay giá vàng tăng mạnh."})
     index_dir = str(tmp_path / "ix")
     vnsearch.update_index(str(corpus), index_dir)
-    results = vnsearch.search("Ong Nguyen Van Hung, Chu tich UBND tinh, cho biet", index_dir)
-    assert results.interpreted_as == "Ông Nguyễn Văn Hùng, Chủ tịch UBND tỉnh, cho biết"
+    results = vnsearch.search("Ong Nguyen Van Hung, Chu tich UBND tinh, cho biet hom nay gia vang tang manh", index_dir)
+    assert results.interpreted_as == "Ông Nguyễn Văn Hùng, Chủ tịch UBND tỉnh, cho biết hôm nay giá vàng tăng mạnh"
