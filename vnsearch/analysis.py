@@ -445,6 +445,8 @@ class AnalysedQuery:
     text: str
     tree: QNode | None
     restored: tuple[Leaf, ...] = ()
+    # the reading came from the top articles (``restore.read_by_feedback``): whole articles rank by it too
+    whole_reading: bool = False
     read_as: str | None = None  # the query with words typed in Telex/VNI decoded ("hộ tịch")
     suggestion: str | None = None  # the query with its typos corrected ("covid")
     # what synonyms or a suggested correction add: alternatives in the tree, ranked apart and

@@ -1,4 +1,6 @@
-"""Accent restoration for queries typed without diacritics, from the index's own vocabulary.
+"""Accent restoration for queries typed without diacritics, from the index's own vocabulary:
+short queries by the corpus's compounds (below), long ones by the articles they find first
+(``read_by_feedback``).
 
 "ho tich" could be hộ tịch, hồ tích, họ tịch ... The corpus says which readings it actually
 holds and how often: every pyvi compound word is also indexed as "ho_tich|hộ_tịch", so a
@@ -10,6 +12,7 @@ is hộ, họ, hồ, hổ ...) and stay unaccented.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from .analysis import QueryToken, analyze
@@ -23,9 +26,10 @@ Lookup = Callable[[str], "list[tuple[str, int]] | None"]
 DOMINANCE = 0.6
 MIN_DF = 2
 LONGEST = 4  # syllables in the longest compound looked up
-# Only short, keyword-style queries are restored: "ho tich", "dau gia tai san". In a long
-# question every compound is another chance to guess wrong, and the folded lanes already rank
-# well (measured: restoring questions lowered MRR@10 on alqac2022 from 0.912 to 0.898).
+# Only short, keyword-style queries are restored by the corpus's dominant readings: "ho tich",
+# "dau gia tai san". In a long question every compound is another chance to guess wrong
+# (measured: restoring questions so lowered MRR@10 on alqac2022 from 0.912 to 0.898); longer
+# queries are read from the articles they find first (``read_by_feedback``).
 MAX_SYLLABLES = 5
 
 
@@ -85,3 +89,82 @@ def reading(query: str, lookup: Lookup) -> str | None:
     """The restored reading of a whole query as text ("ho tich" → "hộ tịch"), or None."""
     tokens = restore_tokens(analyze(query), lookup)
     return " ".join(t.exact for t in tokens) if tokens else None
+
+
+# --------------------------------------------------------------------------- from the top articles
+
+# A long query typed without diacritics (a lead or a paragraph pasted from a page that lost its
+# accents) is read as the articles it finds first write it: most of its syllables are in them,
+# in the same pairs. Dominant readings of the whole corpus guess wrong where a reading depends
+# on the topic ("ban" is bán in a market story, bạn in a letter); the first articles found are
+# about the query's topic, when the query says enough to find them: from FEEDBACK_MIN_SYLLABLES
+# on. Fitted on the even ids of the four shared collections and a vntc headline collection
+# (22,000 articles), without diacritics; the shorter the query, the less its first articles are
+# about it (vntc headlines of 6 to 14 syllables lost 0.008 read this way).
+FEEDBACK_MIN_SYLLABLES = 15
+FEEDBACK_ARTICLES = 10  # top articles (by article) whose paragraphs teach the reading
+FEEDBACK_PRIOR = 5.0  # weight of the corpus's frequencies beside the articles' counts
+FEEDBACK_SMOOTHING = 1.0  # weight of a reading's own probability beside a pair's count
+
+
+def wants_feedback(tokens: list[QueryToken]) -> bool:
+    """Long (``FEEDBACK_MIN_SYLLABLES``) and typed without any diacritic."""
+    return len(tokens) >= FEEDBACK_MIN_SYLLABLES and all(t.exact == t.folded for t in tokens)
+
+
+def read_by_feedback(folded: list[str], texts, df: Callable[[str], int]) -> list[str]:
+    """The most likely accented reading of the syllables ``folded``, as the tokenized texts
+    ``texts`` (``analysis.text_tokens`` of the top articles' paragraphs) write them: a bigram
+    model over those texts (Viterbi), each syllable's readings weighed also by ``df`` (the
+    corpus's paragraph frequency of an accented syllable). A syllable the texts do not hold
+    stays as typed. Pure: same input, same reading."""
+    wanted = set(folded)  # only the query's syllables and their pairs are ever asked for
+    one: dict[str, int] = {}
+    two: dict[tuple[str, str], int] = {}
+    readings_of: dict[str, set[str]] = {}
+    for tokens in texts:
+        previous = None
+        for t in tokens:
+            if t.folded not in wanted:
+                previous = None
+                continue
+            exact = t.exact
+            if exact in one:
+                one[exact] += 1
+            else:
+                one[exact] = 1
+                readings_of.setdefault(t.folded, set()).add(exact)
+            if previous is not None:
+                two[(previous, exact)] = two.get((previous, exact), 0) + 1
+            previous = exact
+    lattice = []  # per syllable: reading → P(reading | syllable), the texts' counts with the corpus as prior
+    for f in folded:
+        readings = sorted(readings_of.get(f, ()))
+        if not readings:
+            lattice.append({f: 1.0})
+            continue
+        dfs = [df(r) for r in readings]
+        total_df = sum(dfs)
+        prior = [d / total_df if total_df else 1 / len(readings) for d in dfs]
+        seen = sum(one[r] for r in readings)
+        lattice.append({r: (one[r] + FEEDBACK_PRIOR * p) / (seen + FEEDBACK_PRIOR) for r, p in zip(readings, prior)})
+    score = {r: math.log(p) for r, p in lattice[0].items()}
+    back = []
+    for column in lattice[1:]:
+        new, pointers = {}, {}
+        for r, p in column.items():
+            best, arg = -math.inf, None
+            for r0, s0 in score.items():
+                s = s0 + math.log((two.get((r0, r), 0) + FEEDBACK_SMOOTHING * p) / (one.get(r0, 0) + FEEDBACK_SMOOTHING))
+                if s > best or arg is None:
+                    best, arg = s, r0
+            new[r], pointers[r] = best, arg
+        back.append(pointers)
+        score = new
+    r = max(sorted(score), key=score.get)
+    out = [r]
+    for pointers in reversed(back):
+        r = pointers[r]
+        out.append(r)
+    out.reverse()
+    return out

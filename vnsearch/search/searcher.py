@@ -14,12 +14,12 @@ from whoosh.reading import TermNotFound
 
 from .. import query as qs
 from .. import text
-from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query
+from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query, text_tokens
 from ..context import restore_by_context
 from ..errors import QueryError
 from ..store import open_index, reading
 from ..interpret import IndexLexicon, rewrite
-from ..restore import MAX_SYLLABLES, restorable, restore_tokens
+from ..restore import FEEDBACK_ARTICLES, MAX_SYLLABLES, read_by_feedback, restorable, restore_tokens, wants_feedback
 from ..synonyms import ENV as SYNONYMS_ENV
 from ..synonyms import Synonyms
 from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
@@ -31,6 +31,7 @@ from .ranking import DEFAULT_WEIGHTS, Plan, Weights
 from .results import SORTS, Hit, Passage, SearchResults
 
 CONTEXT = True  # read unaccented queries by the pairs the archive writes (``context``)
+FEEDBACK = True  # read long unaccented queries as their top articles write them (``restore.read_by_feedback``)
 W_SYNONYM = 0.5  # a paragraph found through a synonym scores this share of its score
 
 NOTHING_TO_FIND = (
@@ -72,6 +73,13 @@ def _hit(stored: dict, record: dict, score: float, forms: Forms, partial: bool) 
         snippet_plain=snippet_plain,
         partial=partial,
     )
+
+
+def _cased(reading: str, typed: str) -> str:
+    """``reading`` in the case ``typed`` was written in ("Nguyen" → "Nguyễn", "UBND" stays)."""
+    if len(typed) > 1 and typed.isupper():
+        return reading.upper()
+    return reading[:1].upper() + reading[1:] if typed[:1].isupper() else reading
 
 
 class Searcher:
@@ -296,8 +304,8 @@ class Searcher:
         stats = self._article_stats
         slots = stats.slots
         added = set(aq.synonym_leaves())  # what synonyms find ranks by its own plan (``_scores``)
-        tokens = [t for leaf in aq.leaves() if leaf.is_text and leaf.field is None and leaf not in added
-                  for t in leaf.tokens]
+        tokens = [t for leaf in (aq.restored if aq.whole_reading else aq.leaves())
+                  if leaf.is_text and leaf.field is None and leaf not in added for t in leaf.tokens]
         w = self.weights
         lanes = w.article_question if aq.is_question else w.article_statement
         evidence = article_rank.article_evidence(stats, tokens, self.readings, lanes, w.article_length_ref)
@@ -358,9 +366,49 @@ class Searcher:
         or a query with nothing to find."""
         self._check_sort(sort)
         aq = self.analyse(query, syntax, restore_accents, interpret)
+        if (FEEDBACK and restore_accents and aq.plain and not aq.restored and isinstance(aq.tree, Leaf)
+                and wants_feedback(list(aq.tree.tokens))):
+            aq = self._read_by_feedback(aq, filters)
         limit = max(1, limit)
-        unit = ARTICLES if one_per_article else PARAGRAPHS
         interpreted_as = aq.restored[0].text if aq.restored else aq.read_as
+        rescored, groups, total, unit, leaves = self._rank(aq, limit, one_per_article, filters, sort, passages)
+        forms = highlight_forms(leaves + aq.synonym_leaves())
+        hits = []
+        for _, score, docnum, stored, partial in rescored[:limit]:
+            hit = _hit(stored, self._record_of(docnum, stored["article_id"]), score, forms, partial)
+            others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
+            hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
+            hits.append(hit)
+        return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
+                             total_unit=unit, partial=bool(hits) and total == 0, suggestion=aq.suggestion)
+
+    def _read_by_feedback(self, aq: AnalysedQuery, filters: Filters | None) -> AnalysedQuery:
+        """A long query typed without diacritics, read as the articles it finds first write it
+        (``restore.read_by_feedback``): that reading ranks, paragraphs and whole articles, as if
+        typed; the typed words still decide what matches. Unchanged when the reading is."""
+        ranked = self._rank(aq, FEEDBACK_ARTICLES, True, filters, "relevance", 1)[0]
+        texts = [text_tokens(p) for item in ranked[:FEEDBACK_ARTICLES] for p in self.paragraphs(item[3]["article_id"])]
+        typed = text.nfc(aq.tree.text)
+        words = text_tokens(typed)
+        reading = read_by_feedback([w.folded for w in words], texts, self.lexicon.exact_df)
+        if all(r == w.folded for r, w in zip(reading, words)):
+            return aq
+        pieces, end = [], 0
+        for w, r in zip(words, reading):
+            pieces += [typed[end:w.start], _cased(r, typed[w.start:w.end]) if r != w.folded else typed[w.start:w.end]]
+            end = w.end
+        restored_text = "".join(pieces) + typed[end:]
+        tokens = tuple(analyze(restored_text))
+        if not tokens:
+            return aq
+        return replace(aq, restored=(Leaf(restored_text, tokens, restored=True),), whole_reading=True)
+
+    def _rank(self, aq: AnalysedQuery, limit: int, one_per_article: bool, filters: Filters | None,
+              sort: str, passages: int):
+        """(ranked (tier, score, docnum, stored fields, partial) best first, each article's
+        reranked paragraphs when ``one_per_article``, how many match, the unit counted, the
+        leaves that ranked)."""
+        unit = ARTICLES if one_per_article else PARAGRAPHS
         leaves = aq.ranked_leaves()
         plan = Plan(leaves, self._cache, self.weights)
         scores = self._scores(aq, plan)
@@ -430,12 +478,4 @@ class Searcher:
             if days is None:
                 partial_of = (lambda tier, d: tier >= n_full) if full_first else (lambda tier, d: not is_full[d])
                 rescored = self._rank_articles(rescored, tiers, scores, aq, limit, partial_of)
-        forms = highlight_forms(leaves + aq.synonym_leaves())
-        hits = []
-        for _, score, docnum, stored, partial in rescored[:limit]:
-            hit = _hit(stored, self._record_of(docnum, stored["article_id"]), score, forms, partial)
-            others = [o for o in groups.get(hit.article_id, [])[1:] if o[1] > 0][:max(1, passages) - 1]
-            hit.also = [_passage(other, other_score, forms) for _, other_score, _, other, _ in others]
-            hits.append(hit)
-        return SearchResults(query=aq.text, total=total, hits=hits, interpreted_as=interpreted_as,
-                             total_unit=unit, partial=bool(hits) and total == 0, suggestion=aq.suggestion)
+        return rescored, groups, total, unit, leaves
