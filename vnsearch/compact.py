@@ -7,14 +7,15 @@ W3 (``codec.TermAtATimeW3Codec``, whose term-at-a-time writer this one keeps):
 
 Postings. W3 writes each block as a pickled (id deltas, weights, values) tuple, zlib'd, after a
 pickled block-info tuple, and a phrase field's values are one pickle per posting (its position
-deltas). Here a block is a fixed header and a few arrays of unsigned integers:
+deltas). Here a block is a small header and a few arrays of unsigned integers:
 
-    int32   byte length of the rest of the block, negative for a term's last block
-    uint16  postings in the block
-    uint32  last document number of the block     (skipping reads the header only)
-    float32 largest weight of the block            (Whoosh's block quality)
+    uint8   flags: the term's last block?, zlib'd data?, how the weights, the values and
+            the largest weight are written
+    varint  bytes of data after the header
+    varint  postings in the block
+    varint  last document number of the block      (skipping reads the header only)
+    varint or float32  largest weight of the block  (Whoosh's block quality)
     uint8   shortest and longest field length, as Whoosh's length bytes
-    uint8   flags: zlib'd data, how the weights and the values are written
     data    the arrays, each a width byte (1, 2 or 4) and its values stored by byte plane
             (all low bytes, then the next ones: zlib packs the mostly-zero high bytes)
 
@@ -62,12 +63,52 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 
-_HEAD = struct.Struct("<iHIfBBB")
-_REST = _HEAD.size - 4  # bytes of the header counted in its own length field
-MAX_BLOCK = 0xFFFF  # postings in a block: the count is a uint16
+_FLOAT = struct.Struct("<f")
+
+
+def _varint(i: int) -> bytes:
+    out = bytearray()
+    while i > 0x7F:
+        out.append((i & 0x7F) | 0x80)
+        i >>= 7
+    out.append(i)
+    return bytes(out)
+
+
+def _read_varint(buf, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
+        shift += 7
+
+
+def _number(x: float, flag: int) -> tuple[int, bytes]:
+    """(flag if written as float32, else 0; the bytes) of a weight W3 writes as a float32:
+    a whole number as a varint."""
+    x32 = _FLOAT.unpack(_FLOAT.pack(x))[0]
+    if x32.is_integer() and 0 <= x32 < 2**53:
+        return 0, _varint(int(x32))
+    return flag, _FLOAT.pack(x32)
+
+
+def _read_number(buf, pos: int, is_float: int) -> tuple[float, int]:
+    """What ``_number`` wrote at ``pos``, and the position after it."""
+    if is_float:
+        return _FLOAT.unpack_from(buf, pos)[0], pos + 4
+    value, pos = _read_varint(buf, pos)
+    return float(value), pos
+
+
+MAX_BLOCK = 0xFFFF  # postings in a block
 
 # flags
 _ZLIB = 0x01
+_LAST = 0x40  # the term's last block
+_MAXWEIGHT_FLOAT = 0x80  # the block's largest weight as a float32 (else a varint)
 _W_ONES, _W_INT, _W_FLOAT = 0x00, 0x02, 0x04  # weights
 _W_MASK = 0x06
 _V_NONE, _V_FIXED, _V_FREQ, _V_POS, _V_POS_COUNTED, _V_BYTES = (x << 3 for x in range(6))  # values
@@ -151,9 +192,10 @@ class CompactPostingsWriter(W3PostingsWriter):
             packed = zlib.compress(data, self._compression)
             if len(packed) < len(data):
                 data, flags = packed, flags | _ZLIB
-        length = _REST + len(data)
-        head = _HEAD.pack(-length if last else length, len(ids), int(ids[-1]), float(self._maxweight),
-                          length_to_byte(self._minlength), length_to_byte(self._maxlength), flags)
+        mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
+        head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)), _varint(len(ids)),
+                         _varint(int(ids[-1])), maxweight,
+                         bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
         self._postfile.write(head)
         self._postfile.write(data)
         self._blockcount += 1
@@ -256,14 +298,22 @@ class Block:
 
 
 def _head(buf, offset: int) -> tuple:
-    if offset + _HEAD.size > len(buf):
-        raise ValueError("damaged postings: a block header past the end of the term's postings")
-    length, n, maxid, maxweight, minlen, maxlen, flags = _HEAD.unpack_from(buf, offset)
-    last = length < 0
-    end = offset + 4 + abs(length)
-    if n == 0 or abs(length) < _REST or end > len(buf):
+    """(last block?, where its data starts, where it ends, postings, last document, largest
+    weight, shortest and longest length bytes, flags) of the block at ``offset``."""
+    try:
+        flags = buf[offset]
+        length, pos = _read_varint(buf, offset + 1)
+        n, pos = _read_varint(buf, pos)
+        maxid, pos = _read_varint(buf, pos)
+        maxweight, pos = _read_number(buf, pos, flags & _MAXWEIGHT_FLOAT)
+        minlen, maxlen = buf[pos], buf[pos + 1]
+    except (IndexError, struct.error):
+        raise ValueError("damaged postings: a block header past the end of the term's postings") from None
+    start = pos + 2
+    end = start + length
+    if n == 0 or n > MAX_BLOCK or end > len(buf):
         raise ValueError("damaged postings: a block of the wrong length")
-    return last, end, n, maxid, maxweight, minlen, maxlen, flags
+    return bool(flags & _LAST), start, end, n, maxid, maxweight, minlen, maxlen, flags
 
 
 class _LazyValues:
@@ -300,10 +350,10 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._weights = None
         self._values = None
         self._i = 0
-        last, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position)
+        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position)
         self._lastblock = last
         self._nextoffset = end
-        self._dataoffset = position + _HEAD.size
+        self._dataoffset = start
         self._blocklength, self._maxid, self._maxweight, self._compression = n, maxid, maxweight, flags
         self._minlength = byte_to_length(minlen)
         self._maxlength = byte_to_length(maxlen)
@@ -346,8 +396,8 @@ def postings_arrays(buf) -> tuple[np.ndarray, np.ndarray]:
     ids, weights = [], []
     offset, last = 0, False
     while not last:
-        last, end, n, maxid, _, _, _, flags = _head(buf, offset)
-        block_ids, block_weights = _ids_and_weights(buf, offset + _HEAD.size, end, n, maxid, flags)[:2]
+        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset)
+        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
         ids.append(block_ids)
         weights.append(block_weights)
         offset = end
@@ -538,45 +588,7 @@ class CompactPerDocReader(W3PerDocReader):
 
 # ------------------------------------------------------------------ term infos
 
-_FLOAT = struct.Struct("<f")
 _TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS = 0x01, 0x02, 0x04, 0x08
-
-
-def _varint(i: int) -> bytes:
-    out = bytearray()
-    while i > 0x7F:
-        out.append((i & 0x7F) | 0x80)
-        i >>= 7
-    out.append(i)
-    return bytes(out)
-
-
-def _read_varint(buf, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        b = buf[pos]
-        pos += 1
-        value |= (b & 0x7F) << shift
-        if b < 0x80:
-            return value, pos
-        shift += 7
-
-
-def _number(x: float, flag: int) -> tuple[int, bytes]:
-    """(flag if written as float32, else 0; the bytes) of a weight W3 writes as a float32:
-    a whole number as a varint."""
-    x32 = _FLOAT.unpack(_FLOAT.pack(x))[0]
-    if x32.is_integer() and 0 <= x32 < 2**53:
-        return 0, _varint(int(x32))
-    return flag, _FLOAT.pack(x32)
-
-
-def _read_number(buf, pos: int, is_float: int) -> tuple[float, int]:
-    """What ``_number`` wrote at ``pos``, and the position after it."""
-    if is_float:
-        return _FLOAT.unpack_from(buf, pos)[0], pos + 4
-    value, pos = _read_varint(buf, pos)
-    return float(value), pos
 
 
 class CompactTermInfo(W3TermInfo):
