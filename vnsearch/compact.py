@@ -1,5 +1,5 @@
-"""vnsearch's compact index format: Whoosh's W3 codec with binary postings blocks and stored
-fields compressed in blocks of documents (issue 15).
+"""vnsearch's compact index format: Whoosh's W3 codec with binary postings blocks, stored
+fields deflated with a preset dictionary and varint term infos (issue 15).
 
 Whoosh keeps the storage, the table of contents, segments, merging and atomic commits; the
 codec decides only how a segment's postings and stored fields are laid out. What differs from
@@ -24,12 +24,12 @@ when not all 1, as integers when they are whole numbers (term frequencies) or as
 the values by kind: none, fixed-size values concatenated, a frequency equal to the weight (not
 written at all), positions (counts, when not equal to the weights, and the position gaps of
 each posting, as Whoosh's ``Positions`` encodes them), or any other bytes (lengths and bytes).
-The block is zlib'd when that makes it smaller. ``PostingsArrays`` reads a term's blocks into
+The block is zlib'd when that makes it smaller. ``postings_arrays`` reads a term's blocks into
 numpy arrays for ``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
 Vectors (postings keyed by terms, which vnsearch does not use) stay W3's.
 
 Stored fields. W3 pickles and zlib's each document's stored fields apart (``_stored`` column):
-a paragraph of 400 bytes compresses poorly alone. Here each document is still zlib'd alone (a
+a paragraph of 400 bytes compresses poorly alone. Here each document is still deflated alone (a
 query reads ~120 paragraphs scattered over the archive: blocks of several documents cost a
 block's decompression a read, measured below ``BLOCK_DOCS``), but with a preset dictionary, the
 segment's first 8 KB of stored fields: field names, article ids and common words are cheap
