@@ -6,10 +6,11 @@
 The suite ships in Whoosh's source distribution (tests/test_codecs.py, test_writing.py,
 test_reading.py, test_searching.py, test_columns.py, ...), written against
 ``whoosh.codec.default_codec``. A conftest.py placed beside it makes ``default_codec`` return
-``vnsearch.codec.TermAtATimeW3Codec``, so every index the suite writes is written by it.
+``vnsearch.compact.CompactCodec``, vnsearch's index format, so every index the suite writes is
+written and read by it: its postings blocks, leaf matcher and block-compressed stored fields.
 
-Exit status: pytest's. Every test runs: the codec writes Whoosh's W3 format byte for byte
-(only the writing of postings differs), so no feature is left out.
+Exit status: pytest's. Every test runs: the codec supports every feature of W3 (term vectors
+are W3's own blocks), so no test is left out for the codec's sake.
 """
 
 from __future__ import annotations
@@ -22,18 +23,18 @@ from pathlib import Path
 
 CONFTEST = '''
 import whoosh.codec
-from vnsearch.codec import TermAtATimeW3Codec
+from vnsearch.compact import CompactCodec
 
 
 def _vnsearch_codec(*args, **kwargs):
-    return TermAtATimeW3Codec(*args, **kwargs)
+    return CompactCodec(*args, **kwargs)
 
 
 whoosh.codec.default_codec = _vnsearch_codec
 
 
 def pytest_report_header(config):
-    return "whoosh default codec: vnsearch.codec.TermAtATimeW3Codec"
+    return "whoosh default codec: vnsearch.compact.CompactCodec"
 '''
 
 

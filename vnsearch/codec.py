@@ -184,16 +184,21 @@ class TermAtATimeFieldWriter(W3FieldWriter):
         if lastfn is not None:
             self.finish_field()
 
+    def _new_terminfo(self):
+        return W3TermInfo()
+
     def _write_term(self, btext: bytes, postings: list, lens: list) -> None:
         pw = self._postwriter
-        pw.start_postings(self._fieldobj.format, W3TermInfo())
+        pw.start_postings(self._fieldobj.format, self._new_terminfo())
         limit = pw._blocklimit
+        keep_empty = getattr(pw, "keeps_empty_values", False)
         n = len(postings)
         for start in range(0, n, limit):
             block = postings[start:start + limit]
             pw._ids = array("I", [p[2] for p in block])
             pw._weights = array("f", [p[3] for p in block])
-            pw._values = [p[4] for p in block if p[4]]
+            # W3 keeps only non-empty values; a writer that keeps every posting's says so
+            pw._values = [p[4] for p in block] if keep_empty else [p[4] for p in block if p[4]]
             # W3PostingsWriter.add_posting's statistics: the first largest weight (0 when
             # none is positive), the shortest and longest non-zero field length
             weights = [p[3] for p in block]

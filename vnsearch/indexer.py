@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
 from . import integrity
-from .codec import TermAtATimeW3Codec
+from .compact import CompactCodec
 from .stamps import FILE as STAMPS_FILE
 from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
@@ -512,7 +512,7 @@ CODEC_BLOCK = 1024
 
 
 def _open_writer(ix, index_dir: str, parallel: bool):
-    codec = TermAtATimeW3Codec(blocklimit=CODEC_BLOCK)
+    codec = CompactCodec(blocklimit=CODEC_BLOCK)
     try:
         if parallel:
             return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)

@@ -35,6 +35,10 @@ def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np
     except TermNotFound:
         return _EMPTY
     leaf = getattr(matcher, "child", matcher)  # unwrap Whoosh's deletion filter: we mask ourselves
+    arrays = getattr(leaf, "arrays", None)
+    if arrays is not None:  # vnsearch's compact blocks (compact.py): read with np.frombuffer
+        ids, tfs = arrays()
+        return ids, tfs
     if all(hasattr(leaf, a) for a in ("_read_data", "_next_block", "_byteids", "_atend")) and not leaf._byteids:
         # Whoosh 2.7.4's W3 codec: each block is a pickled (id deltas, weights, values) tuple.
         # Delta-decoding in numpy instead of Whoosh's generator saves a Python step a posting.

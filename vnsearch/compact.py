@@ -1,0 +1,758 @@
+"""vnsearch's compact index format: Whoosh's W3 codec with binary postings blocks, stored
+fields deflated with a preset dictionary and varint term infos (issue 15).
+
+Whoosh keeps the storage, the table of contents, segments, merging and atomic commits; the
+codec decides only how a segment's postings and stored fields are laid out. What differs from
+W3 (``codec.TermAtATimeW3Codec``, whose term-at-a-time writer this one keeps):
+
+Postings. W3 writes each block as a pickled (id deltas, weights, values) tuple, zlib'd, after a
+pickled block-info tuple, and a phrase field's values are one pickle per posting (its position
+deltas). Here a block is a small header and a few arrays of unsigned integers:
+
+    uint8   flags: the term's last block?, zlib'd data?, how the weights, the values and
+            the largest weight are written
+    varint  bytes of data after the header
+    varint  postings in the block
+    varint  last document number of the block      (skipping reads the header only)
+    varint or float32  largest weight of the block  (Whoosh's block quality)
+    uint8   shortest and longest field length, as Whoosh's length bytes
+    data    the arrays, each a width byte (1, 2 or 4) and its values stored by byte plane
+            (all low bytes, then the next ones: zlib packs the mostly-zero high bytes)
+
+The arrays: document-number gaps (the first number follows from the last one); the weights,
+when not all 1, as integers when they are whole numbers (term frequencies) or as float32; and
+the values by kind: none, fixed-size values concatenated, a frequency equal to the weight (not
+written at all), positions (counts, when not equal to the weights, and the position gaps of
+each posting, as Whoosh's ``Positions`` encodes them), or any other bytes (lengths and bytes).
+The block is zlib'd when that makes it smaller. ``postings_arrays`` reads a term's blocks into
+numpy arrays for ``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
+Vectors (postings keyed by terms, which vnsearch does not use) stay W3's.
+
+Stored fields. W3 pickles and zlib's each document's stored fields apart (``_stored`` column):
+a paragraph of 400 bytes compresses poorly alone. Here each document is still deflated alone (a
+query reads ~120 paragraphs scattered over the archive: blocks of several documents cost a
+block's decompression a read, measured below ``BLOCK_DOCS``), but with a preset dictionary, the
+segment's first 8 KB of stored fields: field names, article ids and common words are cheap
+from a document's first byte on.
+
+Term infos. W3 writes 35 bytes a term (struct of floats and 32/64-bit integers); here its
+numbers are varints (``CompactTermInfo``). The term table itself is W3's.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from itertools import chain
+from pickle import dumps, loads
+
+import numpy as np
+from whoosh import columns, formats
+from whoosh.codec.whoosh3 import (
+    W3FieldCursor,
+    W3LeafMatcher,
+    W3PerDocReader,
+    W3PerDocWriter,
+    W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
+)
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
+
+_FLOAT = struct.Struct("<f")
+
+
+def _varint(i: int) -> bytes:
+    out = bytearray()
+    while i > 0x7F:
+        out.append((i & 0x7F) | 0x80)
+        i >>= 7
+    out.append(i)
+    return bytes(out)
+
+
+def _read_varint(buf, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
+        shift += 7
+
+
+def _number(x: float, flag: int) -> tuple[int, bytes]:
+    """(flag if written as float32, else 0; the bytes) of a weight W3 writes as a float32:
+    a whole number as a varint."""
+    x32 = _FLOAT.unpack(_FLOAT.pack(x))[0]
+    if x32.is_integer() and 0 <= x32 < 2**53:
+        return 0, _varint(int(x32))
+    return flag, _FLOAT.pack(x32)
+
+
+def _read_number(buf, pos: int, is_float: int) -> tuple[float, int]:
+    """What ``_number`` wrote at ``pos``, and the position after it."""
+    if is_float:
+        return _FLOAT.unpack_from(buf, pos)[0], pos + 4
+    value, pos = _read_varint(buf, pos)
+    return float(value), pos
+
+
+MAX_BLOCK = 0xFFFF  # postings in a block
+
+# flags
+_ZLIB = 0x01
+_LAST = 0x40  # the term's last block
+_MAXWEIGHT_FLOAT = 0x80  # the block's largest weight as a float32 (else a varint)
+_W_ONES, _W_INT, _W_FLOAT = 0x00, 0x02, 0x04  # weights
+_W_MASK = 0x06
+_V_NONE, _V_FIXED, _V_FREQ, _V_POS, _V_POS_COUNTED, _V_BYTES = (x << 3 for x in range(6))  # values
+_V_MASK = 0x38
+_WIDTHS = (1, 2, 4)
+
+
+def _uint_bytes(values: np.ndarray) -> bytes:
+    """An array of non-negative integers as a width byte and its byte planes."""
+    top = int(values.max()) if len(values) else 0
+    if top < 0 or top > 0xFFFFFFFF:
+        raise ValueError(f"cannot store {top} as an unsigned 32-bit integer")
+    width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
+    planes = values.astype(f"<u{width}").view(np.uint8).reshape(-1, width).T
+    return bytes((width,)) + planes.tobytes()
+
+
+def _read_uints(buf, offset: int, n: int) -> tuple[np.ndarray, int]:
+    """(the ``n`` integers written by ``_uint_bytes`` at ``offset``, the offset after them)."""
+    width = buf[offset]
+    if width not in _WIDTHS:
+        raise ValueError(f"damaged postings block: integer width {width}")
+    start = offset + 1
+    end = start + width * n
+    if end > len(buf):
+        raise ValueError("damaged postings block: shorter than its arrays")
+    planes = np.frombuffer(buf, dtype=np.uint8, count=width * n, offset=start)
+    if width == 1:
+        return planes.astype(np.int64), end
+    values = np.ascontiguousarray(planes.reshape(width, n).T).view(f"<u{width}").reshape(n)
+    return values.astype(np.int64), end
+
+
+def _positions_deltas(format_, values: list) -> list | None:
+    """Each value's position gaps, as Whoosh's ``Positions.encode`` wrote them (its pickle
+    after the count), or None when a value is not such an encoding."""
+    if not isinstance(format_, formats.Positions) or type(format_).encode is not formats.Positions.encode:
+        return None
+    out = []
+    try:
+        for v in values:
+            deltas = loads(v[4:])
+            if type(deltas) is not list or v[:4] != pack_uint(len(deltas)):
+                return None
+            out.append(deltas)
+    except Exception:
+        return None
+    return out
+
+
+class CompactPostingsWriter(W3PostingsWriter):
+    """W3's postings writer (blocks, statistics, term infos) writing ``compact`` blocks."""
+
+    keeps_empty_values = True  # every posting's value is kept, empty or not (W3 drops b"")
+
+    def __init__(self, postfile, blocklimit, compression=3, inlinelimit=1):
+        super().__init__(postfile, min(blocklimit, MAX_BLOCK), byteids=False, compression=compression,
+                         inlinelimit=inlinelimit)
+
+    def add_posting(self, id_, weight, vbytes, length=None):
+        if len(self._ids) >= self._blocklimit:
+            self._write_block()
+        self._ids.append(id_)
+        self._weights.append(weight)
+        if weight > self._maxweight:
+            self._maxweight = weight
+        self._values.append(vbytes)
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def _write_block(self, last=False):
+        self._terminfo.add_block(self)
+        ids = np.frombuffer(self._ids, dtype=np.uint32).astype(np.int64)
+        weights = np.frombuffer(self._weights, dtype=np.float32)
+        flags, parts = self._encode(ids, weights, self._values)
+        data = b"".join(parts)
+        if self._compression and len(data) > 24:
+            packed = zlib.compress(data, self._compression)
+            if len(packed) < len(data):
+                data, flags = packed, flags | _ZLIB
+        mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
+        head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)), _varint(len(ids)),
+                         _varint(int(ids[-1])), maxweight,
+                         bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
+        self._postfile.write(head)
+        self._postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list) -> tuple[int, list[bytes]]:
+        parts = [_uint_bytes(np.diff(ids))]
+        whole = None
+        if (weights == 1.0).all():
+            flags = _W_ONES
+            whole = np.ones(len(weights), dtype=np.int64)
+        elif (weights >= 0).all() and (weights <= 0xFFFFFFFF).all() and (weights == np.floor(weights)).all():
+            flags = _W_INT
+            whole = weights.astype(np.int64)
+            parts.append(_uint_bytes(whole))
+        else:
+            flags = _W_FLOAT
+            parts.append(weights.astype("<f4").tobytes())
+
+        fixed = self._format.fixed_value_size()
+        if not any(values):
+            return flags | _V_NONE, parts
+        if fixed == 4 and whole is not None and all(len(v) == 4 for v in values) \
+                and (np.frombuffer(b"".join(values), dtype=">u4") == whole).all():
+            return flags | _V_FREQ, parts  # Frequency's value: the weight as an unsigned int
+        if fixed and fixed > 0 and all(len(v) == fixed for v in values):
+            parts.append(b"".join(values))
+            return flags | _V_FIXED, parts
+        deltas = _positions_deltas(self._format, values)
+        if deltas is not None and all(x >= 0 for d in deltas for x in d):
+            counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+            flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+            if whole is not None and (counts == whole).all():
+                flags |= _V_POS  # a position per unit of weight: the counts are the weights
+            else:
+                flags |= _V_POS_COUNTED
+                parts.append(_uint_bytes(counts))
+            parts.append(_uint_bytes(flat))
+            return flags, parts
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        parts.append(_uint_bytes(lengths))
+        parts.append(b"".join(values))
+        return flags | _V_BYTES, parts
+
+
+class Block:
+    """One block's arrays, decoded."""
+
+    __slots__ = ("ids", "weights", "counts", "positions", "starts", "values", "vmode")
+
+    def __init__(self, buf, offset: int, end: int, n: int, maxid: int, flags: int):
+        self.ids, self.weights, whole, buf, offset, end = _ids_and_weights(buf, offset, end, n, maxid, flags)
+        vmode = flags & _V_MASK
+        if whole is None and vmode in (_V_FREQ, _V_POS):  # weights all 1
+            whole = np.ones(n, dtype=np.int64)
+        self.vmode = vmode
+        self.values = None
+        self.counts = self.positions = self.starts = None
+        if vmode == _V_FREQ:
+            self.counts = whole
+        elif vmode in (_V_POS, _V_POS_COUNTED):
+            if vmode == _V_POS:
+                counts = whole
+            else:
+                counts, offset = _read_uints(buf, offset, n)
+            total = int(counts.sum())
+            gaps, offset = _read_uints(buf, offset, total)
+            self.counts = counts
+            self.starts = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(counts, out=self.starts[1:])
+            self.positions = gaps  # gaps within each posting, the first from 0
+        elif vmode == _V_FIXED:
+            self.values = bytes(buf[offset:end])
+        elif vmode == _V_BYTES:
+            lengths, offset = _read_uints(buf, offset, n)
+            self.counts = lengths
+            self.starts = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(lengths, out=self.starts[1:])
+            self.values = bytes(buf[offset:end])
+            if len(self.values) != self.starts[-1]:
+                raise ValueError("damaged postings block: values of the wrong length")
+        elif vmode != _V_NONE:
+            raise ValueError(f"damaged postings block: flags {flags}")
+
+    def position_gaps(self, i: int) -> list[int]:
+        return self.positions[self.starts[i]:self.starts[i + 1]].tolist()
+
+    def value(self, i: int, fixed):
+        vmode = self.vmode
+        if vmode == _V_NONE:
+            return None if fixed == 0 else b""
+        if vmode == _V_FREQ:
+            return pack_uint(int(self.counts[i]))
+        if vmode in (_V_POS, _V_POS_COUNTED):
+            gaps = self.position_gaps(i)
+            return pack_uint(len(gaps)) + dumps(gaps, 2)
+        if vmode == _V_FIXED:
+            return self.values[i * fixed:(i + 1) * fixed]
+        return self.values[self.starts[i]:self.starts[i + 1]]
+
+
+def _head(buf, offset: int) -> tuple:
+    """(last block?, where its data starts, where it ends, postings, last document, largest
+    weight, shortest and longest length bytes, flags) of the block at ``offset``."""
+    try:
+        flags = buf[offset]
+        length, pos = _read_varint(buf, offset + 1)
+        n, pos = _read_varint(buf, pos)
+        maxid, pos = _read_varint(buf, pos)
+        maxweight, pos = _read_number(buf, pos, flags & _MAXWEIGHT_FLOAT)
+        minlen, maxlen = buf[pos], buf[pos + 1]
+    except (IndexError, struct.error):
+        raise ValueError("damaged postings: a block header past the end of the term's postings") from None
+    start = pos + 2
+    end = start + length
+    if n == 0 or n > MAX_BLOCK or end > len(buf):
+        raise ValueError("damaged postings: a block of the wrong length")
+    return bool(flags & _LAST), start, end, n, maxid, maxweight, minlen, maxlen, flags
+
+
+class _LazyValues:
+    """A block's values as Whoosh's matcher reads them (``values[i]``), built on demand."""
+
+    __slots__ = ("_block", "_fixed")
+
+    def __init__(self, block: Block, fixed):
+        self._block, self._fixed = block, fixed
+
+    def __getitem__(self, i):
+        return self._block.value(i, self._fixed)
+
+    def __len__(self):
+        return len(self._block.ids)
+
+
+class CompactLeafMatcher(W3LeafMatcher):
+    """W3's leaf matcher over ``compact`` blocks. The term's postings are read from the
+    postings file once; blocks are decoded when a posting of theirs is asked for."""
+
+    def __init__(self, postfile, startoffset, length, format_, term=None, scorer=None):
+        if isinstance(length, tuple):  # W3TermInfo.from_bytes reads the length as a 1-tuple
+            length = length[0]
+        self._buf = postfile.get(startoffset, length)
+        super().__init__(postfile, startoffset, length, format_, term=term, byteids=False, scorer=scorer)
+
+    def _read_header(self):
+        self._baseoffset = 0
+
+    def _goto(self, position):
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position)
+        self._lastblock = last
+        self._nextoffset = end
+        self._dataoffset = start
+        self._blocklength, self._maxid, self._maxweight, self._compression = n, maxid, maxweight, flags
+        self._minlength = byte_to_length(minlen)
+        self._maxlength = byte_to_length(maxlen)
+
+    def _read_data(self):
+        self._data = Block(self._buf, self._dataoffset, self._nextoffset, self._blocklength, self._maxid,
+                           self._compression)
+
+    def _read_ids(self):
+        if self._data is None:
+            self._read_data()
+        self._ids = self._data.ids.tolist()
+
+    def _read_weights(self):
+        if self._data is None:
+            self._read_data()
+        self._weights = self._data.weights.tolist()
+
+    def _read_values(self):
+        if self._data is None:
+            self._read_data()
+        self._values = _LazyValues(self._data, self._fixedsize)
+
+    def value_as(self, astype):
+        if astype == "positions" and type(self.format).decode_positions is formats.Positions.decode_positions:
+            if self._data is None:
+                self._read_data()
+            if self._data.vmode in (_V_POS, _V_POS_COUNTED):
+                return np.cumsum(self._data.position_gaps(self._i)).tolist()
+        return super().value_as(astype)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of all the term's postings, whatever the matcher has
+        read: for ``scoring._leaf_postings``."""
+        return postings_arrays(self._buf)
+
+
+def postings_arrays(buf) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term's ``compact`` blocks in ``buf``."""
+    ids, weights = [], []
+    offset, last = 0, False
+    while not last:
+        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset)
+        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
+        ids.append(block_ids)
+        weights.append(block_weights)
+        offset = end
+    if len(ids) == 1:
+        return ids[0], weights[0]
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _ids_and_weights(buf, offset, end, n, maxid, flags):
+    """(document numbers, weights, the weights as integers when written so, and the block's
+    data, the offset after the weights in it and its end)."""
+    if flags & _ZLIB:
+        buf, offset = zlib.decompress(bytes(buf[offset:end])), 0
+        end = len(buf)
+    gaps, offset = _read_uints(buf, offset, n - 1)
+    ids = np.empty(n, dtype=np.int64)
+    ids[0] = 0
+    np.cumsum(gaps, out=ids[1:])
+    ids += maxid - ids[-1]
+    if ids[0] < 0:
+        raise ValueError("damaged postings block: document numbers below 0")
+    wmode = flags & _W_MASK
+    if wmode == _W_ONES:
+        return ids, np.ones(n, dtype=np.float32), None, buf, offset, end
+    if wmode == _W_INT:
+        whole, offset = _read_uints(buf, offset, n)
+        return ids, whole.astype(np.float32), whole, buf, offset, end
+    if wmode == _W_FLOAT and offset + 4 * n <= end:
+        weights = np.frombuffer(buf, dtype="<f4", count=n, offset=offset).astype(np.float32)
+        return ids, weights, None, buf, offset + 4 * n, end
+    raise ValueError(f"damaged postings block: flags {flags}")
+
+
+# ------------------------------------------------------------------ stored fields
+
+# Measured on dantri's stored fields (15.3 MB pickled; 44,600 documents; one process, under
+# load): per document without a dictionary (W3) 12.3 MB at 6 µs a document read; per document
+# with an 8 KB dictionary 7.7 MB at 5 µs; 16 documents a block with a 32 KB dictionary 5.0 MB
+# but 47 µs a block read, most of a query's ~120 reads missing the blocks read before (3 to 4
+# ms a query, against a 5 ms target). zlib's setting up of a 32 KB dictionary alone costs
+# about 14 µs a read.
+BLOCK_DOCS = 1
+DICTIONARY = 8 * 1024
+_STORED_TAIL = struct.Struct("<IHI")  # blocks, documents a block, bytes of the dictionary
+
+
+class BlockStoredColumn(columns.Column):
+    """Stored fields (any picklable value a document) compressed ``block_docs`` documents at a
+    time (``BLOCK_DOCS``: one), with a preset dictionary: the last ``DICTIONARY`` bytes of the
+    segment's first pickled documents (field names, article ids and common words are then cheap
+    from a block's first byte on).
+
+    Layout: the dictionary; the blocks, deflated (raw deflate, without zlib's header and
+    checksum: 6 bytes a document, and reads take half the time; the index's checksums cover
+    damage) (each document's pickle length as a uint32, 0 for
+    none, then the pickles); the uint32 offset of each block's end; the number of blocks, the
+    documents a block and the dictionary's length."""
+
+    def __init__(self, block_docs: int = BLOCK_DOCS, level: int = 9):
+        self._block_docs = block_docs
+        self._level = level
+
+    def writer(self, dbfile):
+        return BlockStoredWriter(dbfile, self._block_docs, self._level)
+
+    def reader(self, dbfile, basepos, length, doccount):
+        return BlockStoredReader(dbfile, basepos, length, doccount)
+
+
+class BlockStoredWriter(columns.ColumnWriter):
+    def __init__(self, dbfile, block_docs: int, level: int):
+        super().__init__(dbfile)
+        self._block_docs = block_docs
+        self._level = level
+        self._block = 0  # number of the block being filled
+        self._values: list = [None] * block_docs
+        self._pending: list[list] = []  # blocks waiting for the dictionary
+        self._sample: list[bytes] = []
+        self._sampled = 0
+        self._zdict: bytes | None = None
+        self._ends: list[int] = []
+        self._written = 0
+
+    def _start(self) -> None:
+        """Write the dictionary, then the blocks that waited for it."""
+        self._zdict = b"".join(self._sample)[-DICTIONARY:]
+        self._sample = []
+        self._dbfile.write(self._zdict)
+        self._written = len(self._zdict)
+        pending, self._pending = self._pending, []
+        for values in pending:
+            self._write(values)
+
+    def _write(self, values: list) -> None:
+        if any(v is not None for v in values):
+            packer = zlib.compressobj(self._level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, self._zdict)
+            lengths = struct.pack(f"<{len(values)}I", *(0 if v is None else len(v) for v in values))
+            payload = lengths + b"".join(v for v in values if v is not None)
+            data = packer.compress(payload) + packer.flush()
+            self._dbfile.write(data)
+            self._written += len(data)
+        self._ends.append(self._written)
+
+    def _flush_until(self, block: int) -> None:
+        while self._block < block:
+            if self._zdict is None:
+                self._pending.append(self._values)
+            else:
+                self._write(self._values)
+            self._values = [None] * self._block_docs
+            self._block += 1
+
+    def add(self, docnum, value):
+        block, slot = divmod(docnum, self._block_docs)
+        if block < self._block:
+            raise ValueError(f"stored fields added out of order (document {docnum})")
+        self._flush_until(block)
+        # pickled now: Whoosh's per-document writer clears the dict it hands over once added
+        data = dumps(value, pickle.HIGHEST_PROTOCOL)
+        self._values[slot] = data
+        if self._zdict is None:
+            self._sample.append(data)
+            self._sampled += len(data)
+            if self._sampled >= DICTIONARY:
+                self._start()
+
+    def finish(self, doccount):
+        if self._zdict is None:
+            self._start()
+        self._flush_until(-(-doccount // self._block_docs))
+        self._dbfile.write(np.asarray(self._ends, dtype="<u4").tobytes())
+        self._dbfile.write(_STORED_TAIL.pack(len(self._ends), self._block_docs, len(self._zdict)))
+
+
+class BlockStoredReader(columns.ColumnReader):
+    _KEEP = 8  # decoded blocks kept
+
+    def __init__(self, dbfile, basepos, length, doccount):
+        super().__init__(dbfile, basepos, length, doccount)
+        if length < _STORED_TAIL.size:
+            raise ValueError("damaged stored fields: shorter than their index")
+        nblocks, self._block_docs, zlen = _STORED_TAIL.unpack(
+            dbfile.get(basepos + length - _STORED_TAIL.size, _STORED_TAIL.size))
+        table = length - _STORED_TAIL.size - 4 * nblocks
+        if self._block_docs == 0 or table < zlen or nblocks * self._block_docs < doccount:
+            raise ValueError("damaged stored fields: an index that does not fit")
+        ends = np.frombuffer(dbfile.get(basepos + table, 4 * nblocks), dtype="<u4").astype(np.int64)
+        if len(ends) and (ends[-1] != table or ends[0] < zlen or (np.diff(ends) < 0).any()):
+            raise ValueError("damaged stored fields: block offsets that do not fit")
+        self._zdict = dbfile.get(basepos, zlen)
+        self._starts = [zlen] + ends[:-1].tolist()
+        self._ends = ends.tolist()
+        self._lengths = struct.Struct(f"<{self._block_docs}I")
+        self._cache: dict[int, list] = {}
+
+    def _inflate(self, start: int, end: int) -> bytes:
+        unpacker = zlib.decompressobj(-15, self._zdict)
+        data = unpacker.decompress(self._dbfile.get(self._basepos + start, end - start)) + unpacker.flush()
+        if not unpacker.eof:  # raw deflate has no checksum: a cut stream ends early
+            raise ValueError("damaged stored fields: a block cut short")
+        return data
+
+    def _block(self, block: int) -> list | None:
+        values = self._cache.get(block)
+        if values is None:
+            start, end = self._starts[block], self._ends[block]
+            if start == end:
+                return None
+            data = self._inflate(start, end)
+            try:
+                lengths = self._lengths.unpack_from(data)
+            except struct.error:
+                raise ValueError("damaged stored fields: a block shorter than its lengths") from None
+            values, pos = [], self._lengths.size
+            for n in lengths:
+                values.append(data[pos:pos + n] if n else None)
+                pos += n
+            if pos != len(data):
+                raise ValueError("damaged stored fields: a block of the wrong length")
+            if len(self._cache) >= self._KEEP:
+                self._cache.clear()
+            self._cache[block] = values
+        return values
+
+    def __getitem__(self, docnum):
+        if not 0 <= docnum < self._doccount:
+            raise IndexError(f"no document {docnum} of {self._doccount}")
+        if self._block_docs == 1:  # a block is one document: nothing to keep decoded
+            start, end = self._starts[docnum], self._ends[docnum]
+            if start == end:
+                return None
+            data = self._inflate(start, end)
+            if len(data) < 5 or int.from_bytes(data[:4], "little") != len(data) - 4:
+                raise ValueError("damaged stored fields: a block of the wrong length")
+            return loads(data[4:])
+        block, slot = divmod(docnum, self._block_docs)
+        values = self._block(block)
+        value = None if values is None else values[slot]
+        return None if value is None else loads(value)  # a fresh object: a caller's change stays its own
+
+    def __iter__(self):
+        for docnum in range(self._doccount):
+            yield self[docnum]
+
+
+STORED_BLOCKS = BlockStoredColumn()
+
+
+class CompactPerDocWriter(W3PerDocWriter):
+    def _create_column(self, fieldname, column):
+        super()._create_column(fieldname, STORED_BLOCKS if fieldname == "_stored" else column)
+
+
+class CompactPerDocReader(W3PerDocReader):
+    def stored_fields(self, docnum):
+        reader = self._cached_reader("_stored", STORED_BLOCKS)
+        if reader is None:
+            return {}
+        v = reader[docnum]
+        return {} if v is None else v
+
+
+# ------------------------------------------------------------------ term infos
+
+_TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS = 0x01, 0x02, 0x04, 0x08
+
+
+class CompactTermInfo(W3TermInfo):
+    """W3's term info (total weight, document frequency, shortest and longest field length,
+    largest weight, first and last document, where the postings are), its numbers as varints:
+    12 bytes for a term of a few postings where W3 writes 35. Postings inlined in the term
+    info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them."""
+
+    def to_bytes(self):
+        if self.is_inlined():
+            return bytes((_TI_INLINED,)) + W3TermInfo.to_bytes(self)
+        flags = 0
+        wflag, weight = _number(self._weight, _TI_WEIGHT_FLOAT)
+        mflag, maxweight = _number(self._maxweight, _TI_MAXWEIGHT_FLOAT)
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        parts = [weight, _varint(self._df), bytes((minlength, length_to_byte(self._maxlength))), maxweight]
+        if self._minid is None or self._maxid is None:
+            flags |= _TI_NO_IDS
+        else:
+            parts += [_varint(self._minid), _varint(self._maxid - self._minid)]
+        parts += [_varint(self._offset), _varint(self._length)]
+        return bytes((flags | wflag | mflag,)) + b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, s):
+        flags = s[0]
+        if flags & _TI_INLINED:
+            w3 = W3TermInfo.from_bytes(s[1:])
+            terminfo = cls()
+            terminfo.__dict__.update(w3.__dict__)
+            return terminfo
+        terminfo = cls()
+        terminfo._weight, pos = _read_number(s, 1, flags & _TI_WEIGHT_FLOAT)
+        terminfo._df, pos = _read_varint(s, pos)
+        terminfo._minlength = byte_to_length(s[pos])
+        terminfo._maxlength = byte_to_length(s[pos + 1])
+        terminfo._maxweight, pos = _read_number(s, pos + 2, flags & _TI_MAXWEIGHT_FLOAT)
+        if flags & _TI_NO_IDS:
+            terminfo._minid = terminfo._maxid = None
+        else:
+            terminfo._minid, pos = _read_varint(s, pos)
+            span, pos = _read_varint(s, pos)
+            terminfo._maxid = terminfo._minid + span
+        terminfo._offset, pos = _read_varint(s, pos)
+        terminfo._length, pos = _read_varint(s, pos)
+        return terminfo
+
+
+class CompactFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+
+
+class CompactTermsReader(W3TermsReader):
+    """W3's terms reader over ``CompactTermInfo``s."""
+
+    def cursor(self, fieldname, fieldobj):
+        return CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        decode = self._keydecoder
+        return ((decode(k), CompactTermInfo.from_bytes(v)) for k, v in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode = self._keydecoder
+        return ((decode(k), CompactTermInfo.from_bytes(v))
+                for k, v in self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+
+    # a missing term: KeyError, as W3's (readers answer 0 for it)
+    def frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
+
+
+# ------------------------------------------------------------------ the codec
+
+
+class CompactFieldWriter(TermAtATimeFieldWriter):
+    def _new_terminfo(self):
+        return CompactTermInfo()
+
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise Exception("Called start_term before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, CompactTermInfo())
+
+
+class CompactCodec(TermAtATimeW3Codec):
+    """vnsearch's index format (see the module's doc): W3 with compact postings blocks and
+    stored fields compressed in blocks."""
+
+    def per_document_writer(self, storage, segment):
+        return CompactPerDocWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return CompactPerDocReader(_in_place(storage), segment)
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        return self._terms_reader(_in_place(storage), segment)
+
+    def _terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        tilen = storage.file_length(tiname)
+        tifile = storage.open_file(tiname)
+        postfile = segment.open_file(storage, self.POSTS_EXT)
+        return CompactTermsReader(self, tifile, tilen, postfile)
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors: W3's own blocks
+            return super().postings_writer(dbfile, byteids=True)
+        return CompactPostingsWriter(dbfile, blocklimit=self._blocklimit, compression=self._compression,
+                                     inlinelimit=self._inlinelimit)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
