@@ -220,10 +220,18 @@ def test_killing_the_indexer_alone_leaves_no_worker_and_no_lock(update):
 def test_ctrl_c_exits_130_in_one_line_and_leaves_the_old_index(update):
     index_dir = update["root"] / "interrupted"
     shutil.copytree(update["base"], index_dir)
-    child, _ = running_at(update, index_dir, 0.5)
-    workers = descendants(child.pid)
-    os.killpg(child.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
-    assert child.wait(timeout=60) == 130
+    seconds = None
+    for _ in range(3):
+        child, seconds = running_at(update, index_dir, 0.5, seconds)
+        workers = descendants(child.pid)
+        os.killpg(child.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
+        if child.wait(timeout=60) != 0:
+            break
+        # it committed before the signal landed (a run faster than the one timed): again, from the old index
+        assert held(index_dir) == update["full_ids"]
+        shutil.rmtree(index_dir)
+        shutil.copytree(update["base"], index_dir)
+    assert child.returncode == 130
     stderr = child.stderr.read().decode()
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines() == ["vnsearch: interrupted; the index was left as it was"]
