@@ -104,7 +104,7 @@ def test_queries_keep_working_while_an_update_runs(update):
 def test_a_second_index_or_add_during_an_update_exits_2_and_the_first_completes(update, tmp_path):
     index_dir = update["root"] / "second"
     shutil.copytree(update["base"], index_dir)
-    first, _ = running_at(update, index_dir, 0.4)  # well into the update: it holds the write lock
+    first, _, _ = running_at(update, index_dir, 0.4)  # well into the update: it holds the write lock
     second = index_process(update["corpus"], index_dir)
     assert second.wait() == 2
     assert "another vnsearch process is updating" in second.stderr.read().decode()
@@ -167,7 +167,7 @@ def wait_gone(pids, seconds=30.0) -> set[int]:
 
 def running_at(update, index_dir, fraction, seconds=None):
     """(an update of ``index_dir`` from the fixture's old index, still running at ``fraction`` of
-    its time; that time). The update was timed once, in the fixture: on a machine less loaded
+    its time; that time; when it started). The update was timed once, in the fixture: on a machine less loaded
     than at that moment it finishes sooner, so one that finished first starts again from the
     old index, timed by the run that outran the point (three tries)."""
     seconds = update["seconds"] if seconds is None else seconds
@@ -177,7 +177,7 @@ def running_at(update, index_dir, fraction, seconds=None):
         try:
             child.wait(timeout=seconds * fraction)
         except subprocess.TimeoutExpired:
-            return child, seconds  # running at the point
+            return child, seconds, started  # running at the point
         seconds = time.monotonic() - started
         shutil.rmtree(index_dir)
         shutil.copytree(update["base"], index_dir)
@@ -193,7 +193,7 @@ def test_killing_the_indexer_alone_leaves_no_worker_and_no_lock(update):
     workers_seen = 0
     seconds = update["seconds"]
     for fraction in (0.15, 0.3, 0.5, 0.7, 0.85):
-        child, seconds = running_at(update, index_dir, fraction, seconds)
+        child, seconds, _ = running_at(update, index_dir, fraction, seconds)
         workers = descendants(child.pid)
         workers_seen += len(workers)
         os.kill(child.pid, signal.SIGKILL)  # the parent alone, not its group
@@ -222,12 +222,14 @@ def test_ctrl_c_exits_130_in_one_line_and_leaves_the_old_index(update):
     shutil.copytree(update["base"], index_dir)
     seconds = None
     for _ in range(3):
-        child, seconds = running_at(update, index_dir, 0.5, seconds)
+        child, seconds, started = running_at(update, index_dir, 0.5, seconds)
         workers = descendants(child.pid)
         os.killpg(child.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: the whole group
         if child.wait(timeout=60) != 0:
             break
-        # it committed before the signal landed (a run faster than the one timed): again, from the old index
+        # it committed before the signal landed (the fixture's timed run was slower, e.g. compiling
+        # on a fresh clone): again from the old index, timed by this run
+        seconds = time.monotonic() - started
         assert held(index_dir) == update["full_ids"]
         shutil.rmtree(index_dir)
         shutil.copytree(update["base"], index_dir)
