@@ -5,7 +5,10 @@ damaged block is named as damage, not a traceback."""
 import io
 import json
 import os
+import random
+import re
 import shutil
+from itertools import islice, takewhile
 
 import numpy as np
 import pytest
@@ -14,25 +17,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import W3FieldWriter, W3TermInfo, W3TermsReader
 from whoosh.filedb.structfile import BufferFile, StructFile
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 
 import vnsearch
 from vnsearch import scoring
 from vnsearch.cli import cli
-from vnsearch.codec import TermAtATimeW3Codec
+from vnsearch.codec import TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
     BlockStoredColumn,
     CompactCodec,
     CompactLeafMatcher,
+    CompactFieldWriter,
     CompactPostingsWriter,
+    CompactTermsReader,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
 from vnsearch.schema import SCHEMA_VERSION, build_schema
+from vnsearch.termdict import BLOCK_TERMS
 
-from .conftest import SEEDS, write_articles
+from .conftest import SEEDS, dantri_texts, write_articles
 
 # ------------------------------------------------------------------ postings round trip
 
@@ -256,28 +262,61 @@ def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
-def test_an_index_in_the_w3_format_asks_for_a_rebuild(tmp_path, monkeypatch):
-    """What the previous version wrote: W3 segments, schema 10 in the marker."""
+class _Schema11Terms(CompactTermsReader):
+    def __init__(self, codec, dbfile, length, postfile):
+        W3TermsReader.__init__(self, codec, dbfile, length, postfile)  # W3's hash table
+
+
+class _Schema11Codec(CompactCodec):
+    """What schema 11 wrote and read: compact postings and term infos in W3's hash table of
+    terms."""
+
+    def field_writer(self, storage, segment):
+        writer = CompactFieldWriter.__new__(CompactFieldWriter)
+        W3FieldWriter.__init__(writer, self, storage, segment)
+        return writer
+
+    def terms_reader(self, storage, segment):
+        storage = _in_place(storage)
+        name = segment.make_filename(self.TERMS_EXT)
+        return _Schema11Terms(self, storage.open_file(name), storage.file_length(name),
+                              segment.open_file(storage, self.POSTS_EXT))
+
+
+@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11)])
+def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
+    """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
+    segments with W3's term table with schema 11."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
     index_dir = tmp_path / "index"
     with monkeypatch.context() as m:
-        m.setattr(vnsearch.indexer, "CompactCodec", TermAtATimeW3Codec)
+        m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 11
+    assert SCHEMA_VERSION == 12
+    if codec is _Schema11Codec:  # read as this version's format, its term table is refused
+        with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
+            CompactCodec().terms_reader(*_segment_storage(index_dir))
     marker = json.loads((index_dir / MARKER).read_text())
-    marker["schema_version"] = 10
+    marker["schema_version"] = version
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert "schema 10, this one reads 11" in r.stderr
+    assert f"schema {version}, this one reads 12" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
-    assert all(isinstance(s.codec(), CompactCodec) for s in ix._segments())
+    assert all(type(s.codec()) is CompactCodec for s in ix._segments())
     assert run("query", "hộ tịch", "--index", str(index_dir)).exit_code == 0
+
+
+def _segment_storage(index_dir) -> tuple:
+    """(the storage of the index's one segment's files, the segment)."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    (segment,) = ix._segments()
+    return segment.open_compound_file(ix.storage), segment
 
 
 def _block_position(index_dir, fieldname: str, term: str) -> tuple:
@@ -344,3 +383,211 @@ def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids,
     w3._length = w3._length[0]  # W3 reads its length back as a 1-tuple
     assert vars(ours) == vars(w3)
     assert len(CompactTermInfo.to_bytes(ours)) < len(W3TermInfo.to_bytes(w3))
+
+
+# ------------------------------------------------------------------ the term dictionary
+
+
+def _tables(items, block_terms):
+    """(ours, W3's): a ``TermDictReader`` and W3's ``OrderedHashReader`` of the same sorted
+    (key, value) pairs."""
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from vnsearch.termdict import TermDictReader, TermDictWriter
+
+    storage = RamStorage()
+    for name, writer in (("ours", TermDictWriter(storage.create_file("ours"), block_terms)),
+                         ("w3", OrderedHashWriter(storage.create_file("w3")))):
+        writer.extras["fieldmap"] = {"f": 0}
+        for key, value in items:
+            writer.add(key, value)
+        writer.close()
+    ours = TermDictReader(storage.open_file("ours"), storage.file_length("ours"))
+    w3 = OrderedHashReader(storage.open_file("w3"), storage.file_length("w3"))
+    assert ours.extras["fieldmap"] == w3.extras["fieldmap"]
+    return ours, w3
+
+
+def _same_answers(ours, w3, probes):
+    """Every look-up and ordered walk of ``probes`` answers on ``ours`` what it answers on W3's."""
+    for key in probes:
+        assert ours.get(key) == w3.get(key), key
+        assert (key in ours) == (key in w3), key
+        pos = w3.closest_key_pos(key)
+        rank = ours.closest(key)
+        assert (rank is None) == (pos is None), key
+        if pos is not None:
+            assert ours.entry(rank)[0] == w3.key_at(pos), key
+        assert list(islice(ours.items_from(key), 40)) == list(islice(w3.items_from(key), 40)), key
+
+
+def _value(key: bytes) -> bytes:
+    return b"%d:" % len(key) + key[::-1]
+
+
+# keys made of Vietnamese term bytes: multi-byte UTF-8 letters sharing their first bytes
+# (ộ E1 BB 99, ồ E1 BB 93, ị E1 BB 8B), the compound and reading separators (no empty key:
+# W3's writer refuses it, and a term's key holds at least its field's number)
+_PIECES = ["h", "ộ", "ồ", "o", "_", "t", "ịch", "ich", "|", "\x00\x01", "\x00\x02", "\xff"]
+vn_keys = st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=8).map(lambda p: "".join(p).encode("utf-8")),
+                   max_size=300, unique=True).map(sorted)
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=vn_keys, probes=st.lists(st.binary(max_size=6), max_size=20),
+       block_terms=st.sampled_from([1, 2, 3, 5, 32]))
+def test_the_term_dictionary_answers_as_whooshs_hash_table(keys, probes, block_terms):
+    ours, w3 = _tables([(k, _value(k)) for k in keys], block_terms)
+    assert list(ours.items()) == list(w3.items())
+    assert len(ours) == len(keys)
+    _same_answers(ours, w3, keys + probes + [k + b"\x00" for k in keys] + [k[:-1] for k in keys])
+
+
+def test_the_term_dictionary_at_its_block_boundaries():
+    words = ["an", "ba", "bão", "hồ_tịch|hồ_tịch", "ho_tich|hồ_tịch", "ho_tich|hộ_tịch", "ho_tich|họ_tịch",
+             "hộ", "hộ_chiếu", "hộ_khẩu", "hộ_tịch", "hộ_tịch_viên", "hồ", "hồ_sơ", "hổ", "z"]
+    keys = sorted(b"\x00\x00" + w.encode("utf-8") for w in words)
+    ours, w3 = _tables([(k, _value(k)) for k in keys], 4)
+    block = {k: i // 4 for i, k in enumerate(keys)}
+    assert list(ours.items()) == list(w3.items())
+
+    # a prefix whose terms run across a block boundary
+    prefix = b"\x00\x00" + "hộ".encode("utf-8")
+    found = list(takewhile(lambda kv: kv[0].startswith(prefix), ours.items_from(prefix)))
+    assert found == list(takewhile(lambda kv: kv[0].startswith(prefix), w3.items_from(prefix)))
+    assert len({block[k] for k, _ in found}) == 2 and len(found) == 5
+    # the readings of one folded compound ("ho_tich|"), also across a boundary
+    prefix = b"\x00\x00ho_tich|"
+    found = [k for k, _ in takewhile(lambda kv: kv[0].startswith(prefix), ours.items_from(prefix))]
+    assert found == [b"\x00\x00" + w.encode("utf-8") for w in ("ho_tich|họ_tịch", "ho_tich|hồ_tịch", "ho_tich|hộ_tịch")]
+    assert len({block[k] for k in found}) == 2
+
+    # a term absent between two blocks: after the last key of one, before the first of the next
+    last_of_first, first_of_second = keys[3], keys[4]
+    between = last_of_first + b"\x00"
+    assert last_of_first < between < first_of_second
+    assert between not in ours and ours.get(between) is None
+    with pytest.raises(KeyError):
+        ours[between]
+    assert ours.entry(ours.closest(between))[0] == first_of_second == w3.closest_key(between)
+
+    # the first and the last term, and what lies before and after them
+    assert ours[keys[0]] == _value(keys[0]) and ours[keys[-1]] == _value(keys[-1])
+    assert ours.closest(b"") == 0 and ours.closest(keys[-1]) == len(keys) - 1
+    assert ours.closest(keys[-1] + b"\x00") is None and list(ours.items_from(keys[-1] + b"\x00")) == []
+    assert ours.entry(len(keys)) is None
+    _same_answers(ours, w3, keys + [between, b"", b"\x00", b"\x00\x00", b"\x00\x00ho_tich", b"\xff"])
+
+
+def test_an_empty_term_dictionary():
+    ours, w3 = _tables([], 32)
+    assert list(ours.items()) == [] and ours.get(b"a") is None and ours.closest(b"") is None
+
+
+def test_a_damaged_term_dictionary_is_named_as_damage():
+    from vnsearch.termdict import TermDictReader
+
+    ours, _ = _tables([(b"\x00\x00a%03d" % i, b"v") for i in range(100)], 8)
+    data = ours.dbfile.get(0, 10**6)
+    with pytest.raises(ValueError, match="damaged term dictionary"):
+        TermDictReader(BufferFile(data[:-3]), len(data) - 3)  # cut: no tail
+    cut = bytearray(data)
+    # the first block: its lengths' width, the bytes each key after the first shares with the
+    # one before it (7), the rests' lengths (7), the infos' lengths (8)
+    assert cut[4:27] == b"\x01" + b"\x05" * 7 + b"\x01" * 7 + b"\x01" * 8
+    cut[19] = 0x7F  # the first info's length, past the block's end
+    reader = TermDictReader(BufferFile(bytes(cut)), len(cut))
+    with pytest.raises(ValueError, match="damaged term dictionary"):
+        list(reader.items())
+
+
+def _dantri_keys() -> list[bytes]:
+    """The kind of terms a dantri index holds, made without pyvi: each syllable of dantri's
+    first 3,000 lines (exact, folded) in two fields, and each pair of neighbouring syllables as
+    a compound and as its reading ("ho_tich|hộ_tịch") in two others: some 100,000 keys, as
+    many as the two segments of the dantri index hold."""
+    from vnsearch.text import fold
+
+    syllables, pairs = set(), set()
+    for line in dantri_texts()[:3000]:
+        words = re.findall(r"\w+", line.lower())
+        syllables.update(words)
+        pairs.update(zip(words, words[1:]))
+    folded = {s: fold(s) for s in syllables}
+    exact = {s.encode("utf-8") for s in syllables}
+    compounds = {f"{a}_{b}".encode("utf-8") for a, b in pairs}
+    readings = {f"{folded[a]}_{folded[b]}|{a}_{b}".encode("utf-8") for a, b in pairs}
+    return [pack_ushort(n) + t for n, terms in enumerate((compounds, exact, set(map(str.encode, folded.values())),
+                                                         readings)) for t in sorted(terms)]
+
+
+@pytest.mark.slow  # reads ../shared/data, 5 s
+def test_the_term_dictionary_of_a_dantri_sized_set_answers_as_w3s():
+    keys = _dantri_keys()
+    assert len(keys) > 80_000
+    rng = random.Random(15)
+    ours, w3 = _tables([(k, _value(k)) for k in keys], BLOCK_TERMS)
+    assert list(ours.keys()) == list(w3.keys())  # W3's order: the order the terms came in
+    assert ours.dbfile.get(0, 10**9) != w3.dbfile.get(0, 10**9)
+    sample = rng.sample(keys, 2000)
+    absent = [k[:-1] + b"\x00" for k in sample] + [k + b"a" for k in sample]
+    prefixes = [k[:n] for k in rng.sample(keys, 300) for n in (2, 3, 4, 6)]
+    _same_answers(ours, w3, sample + absent + prefixes)
+
+
+def _info(terminfo) -> dict:
+    """A term info's statistics (where its postings lie is each format's own)."""
+    return {k: v for k, v in vars(terminfo).items() if k not in ("_offset", "_length")}
+
+
+def test_cursors_and_prefixes_read_as_from_w3s_index(tmp_path):
+    """What Whoosh's reader and vnsearch ask of the term table (cursors, prefixes, lexicons,
+    frequencies), on an index of the seeds and a field of one term, against W3's index."""
+    from whoosh.fields import ID
+
+    schema = build_schema()
+    schema.add("lone", ID())
+    readers = []
+    for name, codec in (("ours", CompactCodec(blocklimit=CODEC_BLOCK)),
+                        ("w3", TermAtATimeW3Codec(blocklimit=CODEC_BLOCK))):
+        os.makedirs(tmp_path / name)
+        ix = whoosh_index.create_in(str(tmp_path / name), schema)
+        writer = ix.writer(codec=codec)
+        for article in read_corpus(str(SEEDS)):
+            _add_article(writer, article)
+        writer.add_document(lone="một")
+        writer.commit()
+        readers.append(ix.reader())
+    ours, w3 = readers
+    assert isinstance(ours._terms, CompactTermsReader)
+    fields = sorted({f for f, _ in w3.all_terms()})
+    assert "lone" in fields and len(fields) > 4
+    for field in fields:
+        lexicon = list(w3.lexicon(field))
+        assert list(ours.lexicon(field)) == lexicon
+        assert [(t, _info(i)) for t, i in ours.iter_field(field)] == [(t, _info(i)) for t, i in w3.iter_field(field)]
+        for a, b in ((ours.cursor(field), w3.cursor(field)),):
+            walked = []
+            while a.is_valid():
+                assert a.text() == b.text() and _info(a.term_info()) == _info(b.term_info())
+                walked.append(a.text())
+                a.next(), b.next()
+            assert not b.is_valid() and len(walked) == len(lexicon)
+            for term in lexicon[::7] + [b"", b"zzz", "hộ", "ho"]:
+                assert a.find(term) == b.find(term)
+            assert a.first() == b.first()
+        for term in lexicon[::11]:
+            text = term.decode("utf-8")
+            for n in (1, 2, len(text)):
+                assert list(ours.expand_prefix(field, text[:n])) == list(w3.expand_prefix(field, text[:n]))
+            assert ours.doc_frequency(field, text) == w3.doc_frequency(field, text)
+            assert ours.frequency(field, text) == w3.frequency(field, text)
+            assert (field, text) in ours
+        assert ours.doc_frequency(field, "không_có") == 0 and ("lone", "không_có") not in ours
+        assert ours.most_frequent_terms(field, 5) == w3.most_frequent_terms(field, 5)
+    assert list(ours.lexicon("lone")) == ["một".encode("utf-8")]
+    assert list(ours.terms_within("folded", "bao", 1)) == list(w3.terms_within("folded", "bao", 1))
+    assert list(ours.all_terms()) == list(w3.all_terms())
+    ours.close()
+    w3.close()

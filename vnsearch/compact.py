@@ -36,7 +36,8 @@ segment's first 8 KB of stored fields: field names, article ids and common words
 from a document's first byte on.
 
 Term infos. W3 writes 35 bytes a term (struct of floats and 32/64-bit integers); here its
-numbers are varints (``CompactTermInfo``). The term table itself is W3's.
+numbers are varints (``CompactTermInfo``). The term table is not W3's hash table but sorted
+blocks of front-coded keys with a small index of their first keys (``termdict.py``).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ from pickle import dumps, loads
 
 import numpy as np
 from whoosh import columns, formats
+from whoosh.codec.base import FieldCursor
 from whoosh.codec.whoosh3 import (
-    W3FieldCursor,
     W3LeafMatcher,
     W3PerDocReader,
     W3PerDocWriter,
@@ -63,6 +64,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
+from .termdict import TermDictReader, TermDictWriter
 
 _FLOAT = struct.Struct("<f")
 
@@ -672,18 +674,69 @@ class CompactTermInfo(W3TermInfo):
         return terminfo
 
 
-class CompactFieldCursor(W3FieldCursor):
+class CompactFieldCursor(FieldCursor):
+    """A field's terms in order, as ``W3FieldCursor`` walks them (Whoosh's ``terms_within``
+    and automata), by their rank in the ``TermDictReader``."""
+
+    def __init__(self, tindex: TermDictReader, fieldname, keycoder, fieldobj):
+        self._tindex = tindex
+        self._fieldname = fieldname
+        self._keycoder = keycoder
+        self._fieldobj = fieldobj
+        self._prefix = keycoder(fieldname, b"")  # the field's number: every key of the field
+        self._startpos = tindex.closest(self._prefix)
+        self._pos = self._startpos
+        self._text = self._value = None
+        self.next()
+
+    def first(self):
+        self._pos = self._startpos
+        return self.next()
+
+    def find(self, term):
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        self._pos = self._tindex.closest(self._keycoder(self._fieldname, term))
+        return self.next()
+
+    def next(self):
+        if self._pos is not None:
+            entry = self._tindex.entry(self._pos)
+            if entry is not None and entry[0].startswith(self._prefix):
+                self._pos += 1
+                self._text = self._fieldobj.from_bytes(entry[0][len(self._prefix):])
+                self._value = entry[1]
+                return self._text
+        self._text = self._pos = self._value = None
+        return None
+
+    def text(self):
+        return self._text
+
     def term_info(self):
         if self._pos is None:
             return None
-        return CompactTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
+        return CompactTermInfo.from_bytes(self._value)
+
+    def is_valid(self):
+        return self._pos is not None
 
 
 class CompactTermsReader(W3TermsReader):
-    """W3's terms reader over ``CompactTermInfo``s."""
+    """W3's terms reader over a ``TermDictReader`` of ``CompactTermInfo``s."""
+
+    def __init__(self, codec, dbfile, length, postfile):
+        self._codec = codec
+        self._dbfile = dbfile
+        self._tindex = TermDictReader(dbfile, length)
+        self._fieldmap = self._tindex.extras["fieldmap"]
+        self._postfile = postfile
+        self._fieldunmap = [None] * len(self._fieldmap)
+        for fieldname, num in self._fieldmap.items():
+            self._fieldunmap[num] = fieldname
 
     def cursor(self, fieldname, fieldobj):
-        return CompactFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+        return CompactFieldCursor(self._tindex, fieldname, self._keycoder, fieldobj)
 
     def items(self):
         decode = self._keydecoder
@@ -712,6 +765,20 @@ class CompactTermsReader(W3TermsReader):
 
 
 class CompactFieldWriter(TermAtATimeFieldWriter):
+    """The term-at-a-time writer with ``CompactTermInfo``s in a ``TermDictWriter``."""
+
+    def __init__(self, codec, storage, segment):  # W3FieldWriter's, with another term table
+        self._codec = codec
+        self._storage = storage
+        self._segment = segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._tindex = TermDictWriter(self._create_file(codec.TERMS_EXT))
+        self._fieldmap = self._tindex.extras["fieldmap"] = {}
+        self._postfile = self._create_file(codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
+
     def _new_terminfo(self):
         return CompactTermInfo()
 
