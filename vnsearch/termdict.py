@@ -167,15 +167,16 @@ class TermDictReader:
         self._first = [keys[a:z] for a, z in zip(key_ends, key_ends[1:])]
         self._count = count
         self._block_terms = block_terms
-        self._cache: dict[int, tuple[list, list]] = {}
+        self._cache: dict[int, tuple] = {}
 
     def __len__(self) -> int:
         return self._count
 
     # blocks
 
-    def _decode(self, b: int) -> tuple[list[bytes], list[bytes]]:
-        """(keys, values) of block ``b``."""
+    def _decode(self, b: int) -> tuple[list[bytes], bytes, list[int]]:
+        """(keys, the block's bytes, where each value starts and the last ends) of block ``b``:
+        a look-up slices the one value it wants."""
         start, end = self._starts[b], self._starts[b + 1]
         buf = self.dbfile.get(start, end - start)
         n = min(self._block_terms, self._count - b * self._block_terms)
@@ -199,10 +200,14 @@ class TermDictReader:
         for i, shared in enumerate(lengths[:n - 1]):
             key = key[:shared] + buf[ends[i]:ends[i + 1]]
             keys.append(key)
-        values = [buf[a:z] for a, z in zip(ends[n - 1:], ends[n:])]
-        return keys, values
+        return keys, buf, ends[n - 1:]
 
-    def _block(self, b: int) -> tuple[list[bytes], list[bytes]]:
+    def _items(self, b: int, i: int = 0):
+        """(key, value) of block ``b`` from its ``i``-th, decoded for the walk alone."""
+        keys, buf, vends = self._decode(b) if i == 0 else self._block(b)
+        return zip(keys[i:], map(buf.__getitem__, map(slice, vends[i:], vends[i + 1:])))
+
+    def _block(self, b: int) -> tuple[list[bytes], bytes, list[int]]:
         """``_decode(b)``, kept for the next look-ups."""
         block = self._cache.get(b)
         if block is None:
@@ -220,10 +225,10 @@ class TermDictReader:
         b = bisect_right(self._first, key) - 1
         if b < 0:
             return default
-        keys, values = self._block(b)
+        keys, buf, vends = self._block(b)
         i = bisect_left(keys, key)
         if i < len(keys) and keys[i] == key:
-            return values[i]
+            return buf[vends[i]:vends[i + 1]]
         return default
 
     def __getitem__(self, key: bytes) -> bytes:
@@ -242,7 +247,7 @@ class TermDictReader:
         b = bisect_right(self._first, key) - 1
         if b < 0:
             return 0 if self._count else None
-        keys, _ = self._block(b)
+        keys = self._block(b)[0]
         rank = b * self._block_terms + bisect_left(keys, key)
         return rank if rank < self._count else None
 
@@ -251,8 +256,8 @@ class TermDictReader:
         if not 0 <= rank < self._count:
             return None
         b, i = divmod(rank, self._block_terms)
-        keys, values = self._block(b)
-        return keys[i], values[i]
+        keys, buf, vends = self._block(b)
+        return keys[i], buf[vends[i]:vends[i + 1]]
 
     # ordered iteration
 
@@ -262,11 +267,9 @@ class TermDictReader:
         if rank is None:
             return
         b, i = divmod(rank, self._block_terms)
-        keys, values = self._block(b)
-        yield from zip(keys[i:], values[i:])
+        yield from self._items(b, i)
         for b in range(b + 1, len(self._first)):
-            keys, values = self._decode(b)  # a walk through the dictionary keeps no block
-            yield from zip(keys, values)
+            yield from self._items(b)  # a walk through the dictionary keeps no block
 
     def keys_from(self, key: bytes = b""):
         return (k for k, _ in self.items_from(key))
