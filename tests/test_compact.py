@@ -244,6 +244,12 @@ def test_the_index_holds_what_whooshs_w3_format_holds(tmp_path, blocklimit):
         ids_b, tfs_b = scoring._leaf_postings(theirs, fieldname, text.decode("utf-8"))
         assert ids_a.tolist() == ids_b.tolist() and tfs_a.tolist() == tfs_b.tolist()
     assert phrase_terms > 100
+    # the compact index's postings are read without W3's matcher (``postings_arrays``); a term
+    # or field it lacks is no postings, as through the matcher
+    assert ours._terms.postings_arrays is not None
+    for fieldname, text in (("no such field", "bão"), ("folded", "khongcotu")):
+        for reader in (ours, theirs):
+            assert scoring._leaf_postings(reader, fieldname, text)[0].tolist() == []
     ours.close()
     theirs.close()
 

@@ -30,6 +30,14 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, term frequencies) of one term in one segment, deleted documents included."""
+    direct = getattr(getattr(segreader, "_terms", None), "postings_arrays", None)
+    if direct is not None and not segreader.is_closed:  # vnsearch's compact codec, read in place
+        try:
+            found = direct(fieldname, segreader._text_to_bytes(fieldname, term))
+        except TermNotFound:  # (also a field the schema lacks, as Whoosh's ``postings``)
+            return _EMPTY
+        if found is not None:
+            return found
     try:
         matcher = segreader.postings(fieldname, term)
     except TermNotFound:
