@@ -2,7 +2,8 @@ import unicodedata
 
 import pytest
 
-from vnsearch.analysis import EXACT, FOLDED, WORDS, _token_forms, analyze, compounds, text_lines, text_tokens
+from vnsearch.analysis import (EXACT, FOLDED, WORDS, _token_forms, analyze, compounds, text_columns, text_lines,
+                               text_tokens)
 from vnsearch.segment import syllabize
 
 from .conftest import SEEDS, dantri_texts
@@ -74,6 +75,7 @@ def test_text_lines_are_the_text_tokens_forms_joined():
         words = text_tokens(s)
         assert [tuple(w) for w in words] == _tokens_by_matches(s), s
         assert text_lines(s) == _lines_of(words), s
+        assert list(zip(*text_columns(s))) == [tuple(w) for w in words], s
         assert not any(" " in w.exact or " " in w.folded for w in words)
     assert text_lines("Rà soát 1.528 VBQPPL, (hoà giải).")[1] == " ra soat 1.528 vbqppl hoa giai "
 
@@ -131,3 +133,14 @@ def test_the_lane_fields_index_what_the_analyzers_produce():
         field = schema[name]
         for value in LANE_TEXTS:
             assert list(field.index(value)) == list(TEXT.index(field, value)), (name, value)
+
+
+def test_a_paragraph_read_for_proximity_is_highlighted_as_itself():
+    # text_lines and text_columns share pyvi's tokens of the last paragraphs read: each
+    # passage gets its own, whatever was read before, and the same twice
+    a, b = "Giá vàng hôm nay tăng mạnh.", "Hộ tịch ở Kiên Giang, 1.528 hồ sơ."
+    for first, second in ((a, b), (b, a), (a, a)):
+        text_lines(first)
+        text_columns(first)
+        assert list(zip(*text_columns(second))) == [tuple(w) for w in text_tokens.__wrapped__(second)]
+        assert text_lines(second) == _lines_of(text_tokens.__wrapped__(second))

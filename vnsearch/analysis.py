@@ -287,20 +287,27 @@ def text_tokens(passage: str) -> tuple[TextToken, ...]:
     (``_token_forms``). A token starts where it is first found after the previous one: pyvi's
     pattern matches every character but white space other than a newline, and no token starts
     with such white space, so nothing lies between two tokens where a token could be found."""
-    from .segment import syllable_strings
+    return tuple(map(TextToken, *text_columns(passage)))
 
+
+def text_columns(passage: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """``text_tokens(passage)`` as four lists (starts, ends, exact forms, folded forms), one
+    item a word, without a ``TextToken`` a word: what highlighting reads of the ten hits shown
+    (making the named tuples was a third of the tokenizing). Not cached: ``text_tokens`` is."""
     source = text.nfc(passage)
     find = source.find
     end = 0
-    out = []
-    append_to = out.append
-    for token in syllable_strings(source):
+    starts, ends, exacts, foldeds = [], [], [], []
+    for token in _syllables(source):
         start = find(token, end)
         end = start + len(token)
         forms = _token_forms(token)
         if forms is not None:
-            append_to(TextToken(start, start + forms[0], forms[1], forms[2]))
-    return tuple(out)
+            starts.append(start)
+            ends.append(start + forms[0])
+            exacts.append(forms[1])
+            foldeds.append(forms[2])
+    return starts, ends, exacts, foldeds
 
 
 @lru_cache(maxsize=4096)
@@ -312,10 +319,19 @@ def text_lines(passage: str) -> tuple[str, str]:
     normalizing, lowercasing and folding add none). What proximity asks of every candidate
     paragraph, made from pyvi's tokens as strings (``segment.syllable_strings``): no spans, no
     ``TextToken`` a word, a third of ``text_tokens``' time."""
+    forms = [f for f in map(_token_forms, _syllables(text.nfc(passage))) if f is not None]
+    return " " + " ".join([f[1] for f in forms]) + " ", " " + " ".join([f[2] for f in forms]) + " "
+
+
+@lru_cache(maxsize=256)
+def _syllables(source: str) -> list[str]:
+    """``segment.syllable_strings(source)``, the last few hundred remembered: the paragraphs a
+    query shows were read for proximity (``text_lines``) just before they are highlighted
+    (``text_columns``), and pyvi's pattern is most of either's time. Not to be changed by
+    the caller."""
     from .segment import syllable_strings
 
-    forms = [f for f in map(_token_forms, syllable_strings(text.nfc(passage))) if f is not None]
-    return " " + " ".join([f[1] for f in forms]) + " ", " " + " ".join([f[2] for f in forms]) + " "
+    return syllable_strings(source)
 
 
 @lru_cache(maxsize=200_000)

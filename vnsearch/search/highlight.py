@@ -1,12 +1,13 @@
 """Snippets: the stretch of a paragraph with the most matched words, the words marked.
 
-Words are found with ``analysis.text_tokens``, the tokenization that phrase checks and
-proximity use too, so what counts as a word ("1.528") is the same in all three.
+Words are found with ``analysis.text_tokens`` (read as ``text_columns``), the tokenization
+that phrase checks and proximity use too, so what counts as a word ("1.528") is the same in
+all three.
 """
 
 from __future__ import annotations
 
-from ..analysis import Leaf, text_tokens, text_variants
+from ..analysis import Leaf, text_columns, text_variants
 from ..syllable import could_be_syllable
 from .. import text
 
@@ -38,16 +39,19 @@ def highlight_forms(leaves: list[Leaf]) -> Forms:
 def matched_spans(paragraph: str, exact: set[str], folded: set[str], loose: set[str] = frozenset()):
     """Spans of the paragraph's words that match (see ``highlight_forms``). Adjacent
     matches merge ("hộ tịch" is one span)."""
-    words = text_tokens(paragraph)
-    has_exact = any(w.exact in exact for w in words)
-    marked = [w.folded in loose or (w.exact in exact if has_exact else w.folded in folded) for w in words]
+    starts, ends, exacts, foldeds = text_columns(paragraph)  # ``text_tokens``, as columns
+    has_exact = not exact.isdisjoint(exacts)
+    if has_exact:
+        marked = [f in loose or e in exact for e, f in zip(exacts, foldeds)]
+    else:
+        marked = [f in loose or f in folded for f in foldeds]
     # "covid-19" marked when covid19 was asked: only a word that is no syllable can be a run
     if any(not could_be_syllable(f) for f in (*loose, *folded)):
         for i, (form, width) in text_variants(paragraph).items():
             folded_form = text.fold(form)
             if folded_form in loose or (form in exact if has_exact else folded_form in folded):
                 marked[i:i + width] = [True] * width
-    hits = [(w.start, w.end) for w, m in zip(words, marked) if m]
+    hits = [(s, e) for s, e, m in zip(starts, ends, marked) if m]
     merged: list[tuple[int, int]] = []
     for s, e in hits:
         if merged and paragraph[merged[-1][1]:s].isspace():

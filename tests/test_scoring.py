@@ -1,0 +1,36 @@
+"""scoring: BM25 over the postings, and what PostingsCache keeps between queries."""
+
+import numpy as np
+
+import vnsearch
+from vnsearch.schema import CONTENT_EXACT, CONTENT_FOLDED
+from vnsearch.scoring import add_bm25, idf
+
+
+def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
+    """``add_bm25``'s formula with nothing kept: the lengths read again for every term."""
+    ids, tfs = cache.postings(field, term)
+    lengths, avg = cache.lengths(field)
+    out = np.zeros(cache.doc_count, dtype=np.float32)
+    out[ids] += (weight * idf(n_docs, len(ids))) * tfs * (k1 + 1) / (tfs + k1 * (1 - b + b * lengths[ids] / avg))
+    return out
+
+
+def test_bm25_of_a_term_asked_again_is_its_own_with_its_own_parameters(storm_index):
+    # the denominators kept per term and (k1, b): a term, a lane or parameters asked after
+    # another must not get the other's
+    with vnsearch.Searcher(storm_index) as s:
+        cache = s._cache
+        n = cache.live_count(CONTENT_FOLDED)
+        asks = [(CONTENT_FOLDED, "bao", 1.2, 0.75), (CONTENT_FOLDED, "mien", 1.2, 0.75),
+                (CONTENT_FOLDED, "bao", 2.0, 0.3), (CONTENT_EXACT, "bảo", 1.2, 0.75),
+                (CONTENT_FOLDED, "bao", 1.2, 0.0), (CONTENT_FOLDED, "bao", 1.2, 0.75)]
+        seen = set()
+        for field, term, k1, b in asks * 2:
+            scores = np.zeros(cache.doc_count, dtype=np.float32)
+            ids = add_bm25(scores, cache, field, term, 0.7, n, k1, b)
+            assert len(ids) > 0
+            expected = _bm25_by_hand(cache, field, term, 0.7, n, k1, b)
+            assert scores.tobytes() == expected.tobytes(), (field, term, k1, b)
+            seen.add(scores.tobytes())
+        assert len(seen) == 5  # (the same ask twice, the same scores; the others differ)
