@@ -34,3 +34,24 @@ def test_bm25_of_a_term_asked_again_is_its_own_with_its_own_parameters(storm_ind
             assert scores.tobytes() == expected.tobytes(), (field, term, k1, b)
             seen.add(scores.tobytes())
         assert len(seen) == 5  # (the same ask twice, the same scores; the others differ)
+
+
+def test_scaling_by_coverage_is_the_float64_expression_to_the_bit():
+    # ranking.scale: float32 products where no bonus is added, float64 where it is, as
+    # ``scores *= factor + all_words * every`` gives
+    from vnsearch.search.ranking import scale
+
+    rng = np.random.default_rng(15)
+    n = 20_000
+    tiny = np.float32(1e-38)  # products in float32's subnormal range too
+    scores = np.concatenate([rng.random(n), rng.random(100) * tiny, [0.0, 3e38, 1.0]]).astype(np.float32)
+    factor = np.concatenate([rng.random(n), rng.random(100), [1.0, 1.0, 1e-30]]).astype(np.float32)
+    scores[rng.random(len(scores)) < 0.3] = 0.0
+    every = rng.random(len(scores)) < 0.2
+    for all_words in (0.5, 0.0, 1.0 / 3, 2, -0.25, float("inf")):
+        with np.errstate(invalid="ignore"):  # (inf × 0: nan, in both)
+            expected = scores.copy()
+            expected *= factor + all_words * every
+            got = scores.copy()
+            scale(got, factor, every, all_words)
+        assert got.tobytes() == expected.tobytes(), all_words
