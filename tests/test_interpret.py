@@ -100,3 +100,11 @@ def test_index_lexicon_reads_the_index(tmp_path):
         assert lex.corrector.correct("kovid") == "covid"
         assert lex.corrector.correct("covid") is None
         assert lex.pair_counts("gia", "vang") == {("giá", "vàng"): 3, ("gia", "vàng"): 1}  # the title is not a paragraph
+        # document frequencies are remembered per lane and term: asked again, in any order,
+        # each is its own (and what the reader says)
+        asks = [("folded", "ho"), ("exact", "hộ"), ("folded", "gia"), ("exact", "ho"), ("exact", "giá"), ("folded", "hộ")]
+        for lane, term in asks + asks[::-1] + asks:
+            got = lex.folded_df(term) if lane == "folded" else lex.exact_df(term)
+            fields = ("folded", "title_folded") if lane == "folded" else ("exact", "title_exact")
+            assert got == sum(s._reader.doc_frequency(f, term) for f in fields), (lane, term)
+        assert (lex.folded_df("ho"), lex.exact_df("ho"), lex.exact_df("hộ")) == (2, 0, 2)

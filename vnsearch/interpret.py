@@ -54,14 +54,25 @@ class IndexLexicon:
     exact lanes (paragraphs and titles), a typo corrector over its folded terms (read on the
     first correction), and how its text spells a pair of words (``context``)."""
 
+    _KEEP_DFS = 100_000
+
     def __init__(self, cache, reader):
         self.cache = cache
         self.reader = reader
         self._corrector: Corrector | None = None
         self._pairs: dict[tuple[str, str], Counter] = {}
+        # document frequencies asked before: every query asks those of its words, and
+        # queries share words (the index is read-only for its reader)
+        self._dfs: dict[tuple[tuple[str, ...], str], int] = {}
 
     def df(self, fields: tuple[str, ...], term: str) -> int:
-        return sum(self.reader.doc_frequency(f, term) for f in fields)
+        key = (fields, term)
+        found = self._dfs.get(key)
+        if found is None:  # (each field in each segment: a term-dictionary look-up and a term info)
+            if len(self._dfs) >= self._KEEP_DFS:
+                self._dfs.clear()
+            found = self._dfs[key] = sum(self.reader.doc_frequency(f, term) for f in fields)
+        return found
 
     def folded_df(self, term: str) -> int:
         return self.df((CONTENT_FOLDED, TITLE_FOLDED), term)
