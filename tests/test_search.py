@@ -242,3 +242,20 @@ def test_a_query_after_an_added_article_sees_its_text_and_title(seed_corpus, tmp
         assert found.total == 1
         assert (found.hits[0].article_id, found.hits[0].title) == ("ngua-van", "Ngựa vằn ở thảo cầm viên")
         assert "ngua-van" in {h.article_id for h in after.search("hộ tịch", limit=20).hits}
+
+
+def test_opening_an_index_collects_less_often_unless_the_application_chose(storm_index):
+    import gc
+
+    from vnsearch.search.searcher import GC_YOUNG_THRESHOLD
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default
+        vnsearch.Searcher(storm_index).close()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, 10, 10)
+        gc.set_threshold(1234, 5, 7)  # the application's own
+        vnsearch.Searcher(storm_index).close()
+        assert gc.get_threshold() == (1234, 5, 7)
+    finally:
+        gc.set_threshold(*saved)
