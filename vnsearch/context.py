@@ -41,14 +41,21 @@ def count_pairs(texts: Iterable[str], first: str, second: str, enough: int | Non
     for passage in texts:
         if enough is not None and sum(counts.values()) >= enough:
             break
-        forms = list(map(_lower_and_folded, normalized_words(passage)))
-        folded = [f for _, f in forms]
+        words = normalized_words(passage)
+        folded = list(map(_folded_lower, words))  # lowercase forms: only where the pair is
         if needle is not None and needle not in " " + " ".join(folded) + " ":
             continue
-        for i in range(len(forms) - 1):
+        for i in range(len(words) - 1):
             if folded[i] == first and folded[i + 1] == second:
-                counts[forms[i][0], forms[i + 1][0]] += 1
+                counts[_lower_and_folded(words[i])[0], _lower_and_folded(words[i + 1])[0]] += 1
     return counts
+
+
+@lru_cache(maxsize=100_000)
+def _folded_lower(word: str) -> str:
+    """``_lower_and_folded(word)[1]``, remembered on its own: what the pair's search in a
+    passage asks of every word of it."""
+    return _lower_and_folded(word)[1]
 
 
 @lru_cache(maxsize=100_000)
