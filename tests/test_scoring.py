@@ -55,3 +55,31 @@ def test_scaling_by_coverage_is_the_float64_expression_to_the_bit():
             got = scores.copy()
             scale(got, factor, every, all_words)
         assert got.tobytes() == expected.tobytes(), all_words
+
+
+def test_stored_fields_read_directly_are_the_readers(tmp_path):
+    # PostingsCache.stored_fields skips Whoosh's wrappers: the same dicts, fields in the same
+    # order, over an index of two segments with a deleted document
+    from vnsearch.scoring import PostingsCache, _stored_reader
+
+    from .conftest import write_articles
+
+    corpus = write_articles(tmp_path / "c", {"a": "Bão số 9\nCơn bão mạnh.\nMưa lớn.", "b": "Giá vàng\nGiá vàng tăng."})
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    write_articles(tmp_path / "c", {"c": "Hộ tịch\nĐăng ký hộ tịch.", "b": "Giá vàng\nGiá vàng giảm."})
+    vnsearch.update_index(str(corpus), index_dir)
+    with vnsearch.Searcher(index_dir) as s:
+        reader = s._reader
+        assert len(list(reader.leaf_readers())) == 2 and reader.has_deletions()
+        cache = PostingsCache(reader)
+        for docnum in range(reader.doc_count_all()):
+            got, expected = cache.stored_fields(docnum), reader.stored_fields(docnum)
+            assert got == expected and list(got) == list(expected) and got is not expected
+        got["text"] = "changed"  # a fresh dict: the next read is the stored one
+        assert cache.stored_fields(docnum) == reader.stored_fields(docnum)
+        reader.schema._dyn_fields["*_x"] = None  # a schema of dynamic fields: Whoosh's own way
+        try:
+            assert _stored_reader(reader) == reader.stored_fields
+        finally:
+            del reader.schema._dyn_fields["*_x"]

@@ -99,7 +99,7 @@ class IndexLexicon:
             a = self.cache.postings(CONTENT_FOLDED, first)[0]
             b = self.cache.postings(CONTENT_FOLDED, second)[0]
             docs = np.intersect1d(a, b, assume_unique=True).tolist()
-            texts = (self.reader.stored_fields(d).get("text") or "" for d in context.sample(docs))
+            texts = (self.cache.stored_fields(d).get("text") or "" for d in context.sample(docs))
             self._pairs[key] = context.count_pairs(texts, first, second, context.ENOUGH)
         return self._pairs[key]
 

@@ -150,7 +150,7 @@ class Matcher:
         key = "title" if title else "text"
         keep = []
         for d in docs.tolist():
-            passage = self.reader.stored_fields(d).get(key, "")
+            passage = self.cache.stored_fields(d).get(key, "")
             words = text_tokens(passage)
             forms = [t.exact for t in words] if leaf.exact else [t.folded for t in words]
             if find_sequence(forms, wanted, text_variants(passage) if joined else None, fold_joined=not leaf.exact):

@@ -171,7 +171,7 @@ class Searcher:
             self._records[held] = records[first]
         record = int(self._records[self._cache.article_slots()[0][docnum]])
         if record >= 0:
-            fields = self._reader.stored_fields(record)
+            fields = self._cache.stored_fields(record)
             if fields.get("article_id") == article_id:  # (a slot is a 63-bit hash of the id)
                 return fields
         return self.article(article_id)
@@ -479,7 +479,7 @@ class Searcher:
                 if bound is not None and len(worst) == limit and (
                         tier > -worst[0][0] or tier == -worst[0][0] and base + bound < worst[0][1]):
                     break  # (scores only fall from here on in this tier)
-                stored = self._reader.stored_fields(docnum)
+                stored = self._cache.stored_fields(docnum)
                 partial = tier >= n_full if full_first else not is_full[docnum]
                 score = base + plan.proximity(stored["text"])
                 rescored.append((tier, score, docnum, stored, partial))
