@@ -50,6 +50,7 @@ def _fold(word: str) -> str:
     return fold(word)
 
 
+@lru_cache(maxsize=100_000)  # (asked twice of every word of a text, for each of its neighbours)
 def _kind(word: str) -> str:
     """"num" (digits), "syl" (a Vietnamese syllable, with or without its marks: the same
     decision for a document and an unaccented query), "foreign" (letters, no syllable) or
@@ -83,6 +84,7 @@ def _joinable(a: str, b: str, gap: str) -> bool:
     return _abbreviation(a) and _abbreviation(b)
 
 
+@lru_cache(maxsize=100_000)
 def _abbreviation(word: str) -> bool:
     """A few letters and no vowel: "tp", "hcm", "ubnd" (not "for", "mass", "new")."""
     return len(word) <= ABBREVIATION and word.isalpha() and not any(c in "aeiouy" for c in _fold(word))
