@@ -9,6 +9,7 @@ import pytest
 
 import vnsearch
 from vnsearch import ArticleLanes, Weights
+from vnsearch.search import article_rank
 
 from .conftest import write_articles
 
@@ -149,7 +150,8 @@ def _off(weights, profile, field):
 
 
 LANES = [("folded", ACCENTED_Q), ("exact", ACCENTED_Q), ("words", ACCENTED_Q), ("words_long", ACCENTED_Q),
-         ("plain_folded", PLAIN_Q), ("plain_fwords", PLAIN_Q), ("plain_fwords_long", PLAIN_Q)]
+         ("lead", ACCENTED_Q), ("plain_folded", PLAIN_Q), ("plain_fwords", PLAIN_Q), ("plain_fwords_long", PLAIN_Q),
+         ("plain_lead", PLAIN_Q)]
 
 
 @pytest.mark.parametrize("field,q", LANES)
@@ -158,6 +160,30 @@ def test_whole_article_lanes(tmp_path, field, q, profile):
     q = q + " ?" if profile == "article_question" else q  # a question asks its own profile
     base = _only(field, profile)
     flips(tmp_path, SPREAD, q, base, _off(base, profile, field), ["b", "a"], one_per_article=True)
+
+
+# The opening (issue 12, archive scale): a's first paragraph is about the query; b says it more
+# often, but only in its fifth paragraph, after four short ones about something else.
+OPENING = {"a": "A\nGiá xăng tăng ở Hà Nội.\nTin khác rất dài về những chuyện khác trong ngày hôm nay ở nơi khác.",
+           "b": "B\nBóng đá.\nThắng.\nVui.\nBuồn.\n"
+                "Giá xăng tăng ở Hà Nội, giá xăng tăng, xăng tăng giá, giá xăng Hà Nội tăng."}
+
+
+@pytest.mark.parametrize("lead,q", [("lead", ACCENTED_Q), ("plain_lead", PLAIN_Q)])
+def test_the_opening_lanes_read_only_the_first_paragraphs(tmp_path, monkeypatch, lead, q):
+    # the lane over the first three paragraphs puts a first; the same lane over every paragraph, b
+    assert order(tmp_path, OPENING, q, _only(lead), one_per_article=True)[:2] == ["a", "b"]
+    monkeypatch.setattr(article_rank, "OPENING", 100)
+    assert order(tmp_path, OPENING, q, _only(lead), one_per_article=True)[:2] == ["b", "a"]
+
+
+def test_the_best_passage_weight(tmp_path):
+    # a's paragraph is the best passage, b's whole article the best evidence: weighed 10,000
+    # times, the passage puts a first; at 1, the evidence b
+    base = _only("folded")
+    heavy = replace(base, article_statement=replace(base.article_statement, passage=1e4))
+    flips(tmp_path, SPREAD, ACCENTED_Q, heavy, {"article_statement": base.article_statement}, ["a", "b"],
+          one_per_article=True)
 
 
 def test_a_question_mark_chooses_the_question_profile(tmp_path):

@@ -14,6 +14,10 @@ document frequencies count articles. Lanes:
              longest folded compounds the index knows ("ho_tich|" + every reading, tf summed),
              the rest as folded syllables (any query)
   "words_long", "fwords_long"  the same two under strong length normalization (statements)
+  "lead", "flead"  "words" and "fwords" over the article's opening only: its title and first
+             ``OPENING`` paragraphs (``ArticleStats(lead=True)``). News write the essentials first: an
+             article about the headline or the lead names its words there, one that mentions
+             them in passing does not.
 
 Every lane reads the article's title too (``TITLE_OF``). Which lanes count, and how
 much, depends on the kind of query (``ranking.ArticleLanes``: questions and statements).
@@ -33,6 +37,11 @@ from ..text import fold
 K1 = 1.2
 B = 0.75
 LONGEST = 4  # syllables in the longest folded compound looked up
+# An article's opening: its first paragraphs. 3 against 1 (the lead paragraph alone), each with
+# its lane weights fitted on the even ids of dantri-titles, dantri-lead and the vntc proxies
+# (bench/vntc_collection.py): even sums 2.9308 and 2.9324, odd halves +0.035 and +0.024 over
+# the profile before; 3 kept, a lead alone is too short to hold a headline's words.
+OPENING = 3
 
 
 # A syllable lane's article text includes the article's title (its record's title lane): a
@@ -46,9 +55,11 @@ TITLE_OF = {CONTENT_FOLDED: TITLE_FOLDED, CONTENT_EXACT: TITLE_EXACT, CONTENT_WO
 class ArticleStats:
     """Article slots and per-article field lengths of one open reader (computed once).
     ``title``: what one title occurrence counts for against a paragraph's (BM25F-style, in
-    term frequencies and lengths alike)."""
+    term frequencies and lengths alike). ``lead``: each article is its opening only, its title
+    and its first ``OPENING`` paragraphs (an article's paragraphs are indexed in order, after
+    its record: its first are its lowest document numbers)."""
 
-    def __init__(self, cache, title: float = 1.0):
+    def __init__(self, cache, title: float = 1.0, lead: bool = False):
         self.cache = cache
         self.title = title
         self.slots, self.n = cache.article_slots()
@@ -59,6 +70,17 @@ class ArticleStats:
         self._norms: dict[tuple[str, float, float], np.ndarray] = {}
         docs = self.para_docs
         self.n_articles = max(1, int(len(np.unique(self.slots[docs]))))
+        self.keep = None  # the documents counted, when not all of them
+        if lead:
+            slots = self.slots[docs]
+            order = np.lexsort((docs, slots))
+            docs, slots = docs[order], slots[order]
+            starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
+            rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+            self.para_docs = np.sort(docs[rank < OPENING])
+            self.keep = np.zeros(cache.doc_count, dtype=bool)
+            self.keep[self.para_docs] = True
+            self.keep[self.records] = True
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
         if fieldname not in self._lengths:
@@ -78,6 +100,9 @@ class ArticleStats:
         out = np.zeros(self.n, dtype=np.float64)
         for term in terms:
             ids, tfs = self.cache.postings(fieldname, term)
+            if self.keep is not None and len(ids):
+                kept = self.keep[ids]
+                ids, tfs = ids[kept], tfs[kept]
             if not len(ids):
                 continue
             out += np.bincount(self.slots[ids], weights=tfs.astype(np.float64), minlength=self.n)
@@ -168,15 +193,17 @@ def query_terms(tokens: list[QueryToken], readings) -> dict[str, list[tuple[list
     return lanes
 
 
-def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes) -> dict[str, np.ndarray]:
-    """Every lane ``lanes`` (``ranking.ArticleLanes``) weighs above 0, one value per article slot."""
+def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes,
+                lead: ArticleStats | None = None) -> dict[str, np.ndarray]:
+    """Every lane ``lanes`` (``ranking.ArticleLanes``) weighs above 0, one value per article
+    slot; the opening's lanes from ``lead`` (``ArticleStats(lead=True)``)."""
     terms = query_terms(tokens, readings)
     k3 = lanes.k3
     seen: dict = {}  # a group's article frequencies, computed once for all lanes
 
-    def compounds_and_singles(name, singles_field, k1=K1, b=B):
-        return (stats.bm25(CONTENT_WORDS, terms[name], k1, b, k3, seen)
-                + stats.bm25(singles_field, terms[name + "_singles"], k1, b, k3, seen))
+    def compounds_and_singles(name, singles_field, k1=K1, b=B, over=stats, seen=seen):
+        return (over.bm25(CONTENT_WORDS, terms[name], k1, b, k3, seen)
+                + over.bm25(singles_field, terms[name + "_singles"], k1, b, k3, seen))
 
     out = {"folded": stats.bm25(CONTENT_FOLDED, terms["folded"], k3=k3, seen=seen)}
     if "words" in terms:
@@ -184,26 +211,31 @@ def lane_scores(stats: ArticleStats, tokens: list[QueryToken], readings, lanes) 
         out["words"] = compounds_and_singles("words", CONTENT_EXACT)
         if lanes.words_long:
             out["words_long"] = compounds_and_singles("words", CONTENT_EXACT, lanes.long_k1, lanes.long_b)
+        if lanes.lead and lead is not None:
+            out["lead"] = compounds_and_singles("words", CONTENT_EXACT, over=lead, seen={})
     else:
         out["fwords"] = compounds_and_singles("fwords", CONTENT_FOLDED)
         if lanes.plain_fwords_long:
             out["fwords_long"] = compounds_and_singles("fwords", CONTENT_FOLDED, lanes.long_k1, lanes.long_b)
+        if lanes.plain_lead and lead is not None:
+            out["flead"] = compounds_and_singles("fwords", CONTENT_FOLDED, over=lead, seen={})
     return out
 
 
 def article_evidence(stats: ArticleStats, tokens: list[QueryToken], readings, lanes,
-                     length_ref: float) -> np.ndarray:
+                     length_ref: float, lead: ArticleStats | None = None) -> np.ndarray:
     """(n / length_ref) ** power × Σ w_lane × lane / max(lane), one value per article slot
-    (``lanes``: ``ranking.ArticleLanes``, the profile of the query's kind)."""
+    (``lanes``: ``ranking.ArticleLanes``, the profile of the query's kind; ``lead``: the
+    articles' openings, for its lead lanes)."""
     if not tokens:
         return np.zeros(stats.n)
-    scores = lane_scores(stats, tokens, readings, lanes)
+    scores = lane_scores(stats, tokens, readings, lanes, lead)
     if "exact" in scores:
         lane_weights = {"folded": lanes.folded, "exact": lanes.exact, "words": lanes.words,
-                        "words_long": lanes.words_long}
+                        "words_long": lanes.words_long, "lead": lanes.lead}
     else:
         lane_weights = {"folded": lanes.plain_folded, "fwords": lanes.plain_fwords,
-                        "fwords_long": lanes.plain_fwords_long}
+                        "fwords_long": lanes.plain_fwords_long, "flead": lanes.plain_lead}
     total = np.zeros(stats.n)
     for lane, w in lane_weights.items():
         values = scores.get(lane)
@@ -213,7 +245,8 @@ def article_evidence(stats: ArticleStats, tokens: list[QueryToken], readings, la
     return total * (len(tokens) / length_ref) ** lanes.length_power
 
 
-def combine(best_passage: np.ndarray, evidence: np.ndarray) -> np.ndarray:
-    """Per article slot: best paragraph score / the query's best, plus the article evidence."""
+def combine(best_passage: np.ndarray, evidence: np.ndarray, weight: float = 1.0) -> np.ndarray:
+    """Per article slot: ``weight`` × best paragraph score / the query's best, plus the
+    article evidence."""
     top = best_passage.max() if len(best_passage) else 0.0
-    return (best_passage / top if top > 0 else best_passage) + evidence
+    return weight * (best_passage / top if top > 0 else best_passage) + evidence

@@ -119,6 +119,7 @@ class Searcher:
         self._searcher = None
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
+        self._lead_stats: article_rank.ArticleStats | None = None
         self._records: np.ndarray | None = None  # article slot -> its record's docnum (``_record_of``)
         self._lexicon: IndexLexicon | None = None
         self._synonyms = synonyms
@@ -329,13 +330,18 @@ class Searcher:
                   if leaf.is_text and leaf.field is None and leaf not in added for t in leaf.tokens]
         w = self.weights
         lanes = w.article_question if aq.is_question else w.article_statement
-        evidence = article_rank.article_evidence(stats, tokens, self.readings, lanes, w.article_length_ref)
+        lead = None
+        if lanes.lead or lanes.plain_lead:
+            if self._lead_stats is None:
+                self._lead_stats = article_rank.ArticleStats(self._cache, w.article_title, lead=True)
+            lead = self._lead_stats
+        evidence = article_rank.article_evidence(stats, tokens, self.readings, lanes, w.article_length_ref, lead)
         passage = np.zeros(stats.n)
         reranked = {}
         for item in best:
             passage[slots[item[2]]] = item[1]
             reranked[int(slots[item[2]])] = item
-        final = article_rank.combine(passage, evidence)
+        final = article_rank.combine(passage, evidence, lanes.passage)
         out, seen = [], set()
         for tier, docs in enumerate(tiers):
             in_tier = np.unique(slots[docs])
