@@ -52,6 +52,14 @@ OPENING = 3
 TITLE_OF = {CONTENT_FOLDED: TITLE_FOLDED, CONTENT_EXACT: TITLE_EXACT, CONTENT_WORDS: TITLE_EXACT}
 
 
+def ranks_within(groups: np.ndarray) -> np.ndarray:
+    """For items sorted by group (``groups``, e.g. article slots), each one's place in its
+    group: 0 for the first."""
+    n = len(groups)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    return np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+
+
 class ArticleStats:
     """Article slots and per-article field lengths of one open reader (computed once).
     ``title``: what one title occurrence counts for against a paragraph's (BM25F-style, in
@@ -75,9 +83,7 @@ class ArticleStats:
             slots = self.slots[docs]
             order = np.lexsort((docs, slots))
             docs, slots = docs[order], slots[order]
-            starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
-            rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
-            self.para_docs = np.sort(docs[rank < OPENING])
+            self.para_docs = np.sort(docs[ranks_within(slots) < OPENING])
             self.keep = np.zeros(cache.doc_count, dtype=bool)
             self.keep[self.para_docs] = True
             self.keep[self.records] = True

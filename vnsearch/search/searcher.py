@@ -310,8 +310,7 @@ class Searcher:
         slots = self._cache.article_slots()[0][docs]
         order = np.lexsort((docs, -scores[docs], slots))
         docs, slots = docs[order], slots[order]
-        starts = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]])
-        rank = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+        rank = article_rank.ranks_within(slots)
         return docs[rank < keep]
 
     def _rank_articles(self, best: list, tiers: list[np.ndarray], scores: np.ndarray, aq: AnalysedQuery,
