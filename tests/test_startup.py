@@ -12,13 +12,15 @@ import pytest
 from .conftest import SEEDS
 
 # What a query never uses: building and updating, reading corpora and web pages, serving,
-# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the URL
-# fetching that whoosh.compat imports for a function no Whoosh code calls (``lazy.lean_whoosh``).
+# scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the standard
+# modules Whoosh imports for what a query never runs (``lazy.lean_whoosh``): URL fetching for a
+# function no Whoosh code calls, hashlib (OpenSSL) for W3's hash tables, html for its
+# highlighter, queue for its multiprocessing writer.
 NOT_FOR_A_QUERY = (
     "vnsearch.indexer", "vnsearch.corpus", "vnsearch.parallel", "vnsearch.add", "vnsearch.catalog",
     "vnsearch.evaluate", "vnsearch.web", "vnsearch.webpage", "multiprocessing", "fastapi", "starlette",
     "uvicorn", "jinja2", "trafilatura", "sklearn", "sklearn_crfsuite", "whoosh.searching", "whoosh.query",
-    "urllib.request", "http.client", "email", "ssl",
+    "urllib.request", "http.client", "email", "ssl", "hashlib", "_hashlib", "html", "queue",
     "vnsearch.dates",  # date patterns: only for --since/--until
 )
 
@@ -75,7 +77,8 @@ def test_a_one_word_query_needs_no_word_segmentation_model(seed_index):
 
 def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_path):
     """whoosh.compat's urlretrieve (no Whoosh code calls it) imports urllib.request when called;
-    a later ``import urllib.request`` gets the real module, not the stand-in."""
+    a later ``import urllib.request`` gets the real module, not the stand-in. The same for the
+    other modules Whoosh imports for what a query never runs (``lazy._DEFERRED``)."""
     source, target = tmp_path / "a.txt", tmp_path / "b.txt"
     source.write_text("hộ tịch", encoding="utf-8")
     modules, run = _loaded(
@@ -87,6 +90,17 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
     )
     assert run.stdout.split() == ["Request", "urllib.request"], run.stderr
     assert target.read_text(encoding="utf-8") == "hộ tịch"
+    modules, run = _loaded(
+        "import vnsearch.store, whoosh.codec.whoosh3, whoosh.compat, whoosh.filedb.filetables as ft\n"
+        "assert not {'hashlib', 'html', 'queue'} & set(sys.modules), sorted(sys.modules)\n"
+        "import hashlib\n"
+        "print(ft.md5_hash(b'abc') == int(hashlib.md5(b'abc').hexdigest(), 16) & 0xffffffff)\n"
+        "print(whoosh.compat.htmlescape('<a \"b\">', quote=False))\n"
+        "import queue, html\n"
+        "print(whoosh.compat.queue.Empty is queue.Empty, type(queue).__name__, html.escape('<'))\n"
+        "print(hashlib.__file__.endswith('hashlib.py'), ft.md5 is not hashlib.md5)"
+    )
+    assert run.stdout.splitlines() == ["True", '&lt;a "b"&gt;', "True module &lt;", "True True"], run.stderr
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:

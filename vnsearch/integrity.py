@@ -15,7 +15,6 @@ new files are hashed: the others' digests are carried over). Then:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -54,6 +53,8 @@ def current_files(index_dir: str, ix) -> list[str]:
 
 
 def digest(path: str) -> str:
+    import hashlib  # here: it loads OpenSSL (about 3 ms), and only ``check`` and commits hash
+
     h = hashlib.blake2b(digest_size=16)
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -1,7 +1,8 @@
 """What a vnsearch process imports, kept to what it uses: names of a package imported on
 first use (PEP 562), so that importing the package costs nothing (`vnsearch query` loads the
 search pipeline and not the index writer, `vnsearch index` the writer and not the search
-pipeline); and Whoosh without the module of its own that it never uses (``lean_whoosh``)."""
+pipeline); and Whoosh without the standard modules it imports for what a query never runs
+(``lean_whoosh``)."""
 
 from __future__ import annotations
 
@@ -30,30 +31,47 @@ def lazy_names(package: str, where: dict[str, str], names: Iterable[str]) -> tup
     return __getattr__, __dir__
 
 
-class _WhooshCompatFinder:
-    """Loads ``whoosh.compat`` without ``urllib.request``.
+# Whoosh modules whose imports of these standard modules are stand-ins while they run: each
+# stand-in's names are the real module's, imported when first used (a name of the tuple is
+# taken by ``from module import name`` and is a function that imports the module when called).
+# No Whoosh code a query runs uses any of them.
+_DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
+    # ``urlretrieve``, which no Whoosh code calls: http.client, email, ssl, tempfile;
+    # ``htmlescape``, for Whoosh's highlighter (html.entities); ``queue``, for its
+    # multiprocessing writer
+    "whoosh.compat": {"urllib.request": ("urlretrieve",), "html": ("escape",), "queue": ()},
+    # W3's hash tables hash with md5; vnsearch's term dictionary is not one (hashlib loads OpenSSL)
+    "whoosh.filedb.filetables": {"hashlib": ("md5",)},
+}
 
-    Whoosh 2.7.4's ``compat`` (imported by every Whoosh module) imports ``urllib.request``
-    for ``urlretrieve``, which no Whoosh code calls; with it come http.client, email, ssl and
-    tempfile, about 18 ms of every query process. While ``whoosh.compat`` runs, a stand-in
-    ``urllib.request`` gives it an ``urlretrieve`` that imports the real one when called;
-    afterwards the stand-in is gone, and any ``import urllib.request`` loads the real module."""
+
+class _WhooshFinder:
+    """Loads the modules of ``_DEFERRED`` with their stand-ins (``_WithStandIns``), once each;
+    leaves ``sys.meta_path`` when all are loaded."""
+
+    def __init__(self, names):
+        self._pending = set(names)
 
     def find_spec(self, name, path=None, target=None):
-        if name != "whoosh.compat":
+        if name not in self._pending:
             return None
-        sys.meta_path.remove(self)  # once: whoosh.compat is loaded one time
+        self._pending.discard(name)
+        if not self._pending:
+            sys.meta_path.remove(self)
         for finder in sys.meta_path:
+            if finder is self:
+                continue
             spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
             if spec is not None:
-                spec.loader = _WithoutUrllib(spec.loader)
+                spec.loader = _WithStandIns(spec.loader, _DEFERRED[name])
                 return spec
         return None
 
 
-class _WithoutUrllib:
-    def __init__(self, loader):
+class _WithStandIns:
+    def __init__(self, loader, deferred: dict[str, tuple[str, ...]]):
         self._loader = loader
+        self._deferred = deferred
 
     def __getattr__(self, name):  # get_source, get_filename...: the real loader's
         return getattr(self._loader, name)
@@ -62,26 +80,48 @@ class _WithoutUrllib:
         return self._loader.create_module(spec)
 
     def exec_module(self, module) -> None:
-        if "urllib.request" in sys.modules:
-            self._loader.exec_module(module)
-            return
-        stand_in = types.ModuleType("urllib.request")
-        stand_in.urlretrieve = _urlretrieve
-        sys.modules["urllib.request"] = stand_in
+        stand_ins = {name: _StandIn(name, functions) for name, functions in self._deferred.items()
+                     if name not in sys.modules}
+        sys.modules.update(stand_ins)
         try:
             self._loader.exec_module(module)
         finally:
-            if sys.modules.get("urllib.request") is stand_in:
-                del sys.modules["urllib.request"]
+            for name, stand_in in stand_ins.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
 
 
-def _urlretrieve(*args, **kwargs):
-    from urllib.request import urlretrieve
+class _StandIn(types.ModuleType):
+    """A standard module as a Whoosh module imported it (``_DEFERRED``): the real module is
+    imported when one of its names is first looked up, or one of ``functions`` called; while
+    the Whoosh module runs ``sys.modules`` holds the stand-in, afterwards any ``import`` gets
+    the real module."""
 
-    return urlretrieve(*args, **kwargs)
+    def __init__(self, name: str, functions: tuple[str, ...]):
+        super().__init__(name)
+        for function in functions:
+            setattr(self, function, _deferred(name, function))
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):  # the import system's own questions (``__path__``...)
+            raise AttributeError(attr)
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]  # looked up while the Whoosh module runs: the real one from now on
+        return getattr(importlib.import_module(name), attr)
+
+
+def _deferred(module: str, function: str) -> Callable:
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), function)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function
+    return call
 
 
 def lean_whoosh() -> None:
-    """Have the first import of Whoosh skip ``urllib.request`` (``_WhooshCompatFinder``)."""
-    if "whoosh.compat" not in sys.modules and not any(isinstance(f, _WhooshCompatFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _WhooshCompatFinder())
+    """Have the first import of Whoosh skip the standard modules it imports for what a query
+    never runs (``_DEFERRED``)."""
+    names = [name for name in _DEFERRED if name not in sys.modules]
+    if names and not any(isinstance(f, _WhooshFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _WhooshFinder(names))
