@@ -67,6 +67,26 @@ def test_a_query_loads_only_what_it_uses(seed_index):
     assert _under(modules, NOT_FOR_A_QUERY) == []
 
 
+def test_a_query_typed_with_its_marks_loads_no_reading_of_other_words(seed_index):
+    """Typo correction, Telex/VNI decoding and readings by context are for words the index
+    lacks and unaccented pairs; articles' evidence for --by-article: imported when used."""
+    optional = ("vnsearch.spelling", "vnsearch.keyboard", "vnsearch.context", "vnsearch.search.article_rank")
+    modules, run = _query(seed_index, "hộ tịch")
+    assert "**hộ tịch**" in run.stdout
+    assert _under(modules, optional) == []
+    modules, run = _query(seed_index, "ho tich")  # unaccented: read by its pairs
+    assert "vnsearch.context" in modules and "**hộ tịch**" in run.stdout
+    modules, run = _query(seed_index, "hooj tichj")  # Telex
+    assert "vnsearch.keyboard" in modules and "**hộ tịch**" in run.stdout
+    modules, _ = _query(seed_index, "xyzzy")  # a word the index lacks: a typo looked for
+    assert "vnsearch.spelling" in modules
+    modules, _ = _loaded(
+        "from vnsearch.cli import cli\n"
+        f"cli(['query', 'hộ tịch', '--by-article', '--index', {seed_index!r}], prog_name='vnsearch')"
+    )
+    assert "vnsearch.search.article_rank" in modules
+
+
 def test_a_one_word_query_needs_no_word_segmentation_model(seed_index):
     modules, run = _query(seed_index, "tịch")
     assert "**tịch**" in run.stdout

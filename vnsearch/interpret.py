@@ -17,17 +17,21 @@ from __future__ import annotations
 from collections import Counter
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import context
 from .analysis import AllNode, AnalysedQuery, AnyNode, Leaf, QueryToken, analyze
-from .keyboard import decode
 from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
 from .restore import MAX_SYLLABLES
-from .spelling import Corrector
 from .syllable import could_be_syllable, is_syllable
 from .text import fold, normalize
+
+# ``keyboard``, ``spelling`` and ``context`` are imported where they are used: for a word the
+# index lacks, for an unaccented pair. A query of words the index holds, typed with their
+# marks, loads none of them.
+if TYPE_CHECKING:
+    from .spelling import Corrector
 
 _WORD = re.compile(r"\w+")
 
@@ -83,6 +87,8 @@ class IndexLexicon:
     @property
     def corrector(self) -> Corrector:
         if self._corrector is None:
+            from .spelling import Corrector
+
             def terms():
                 for field in (CONTENT_FOLDED, TITLE_FOLDED):
                     for term in self.reader.lexicon(field):
@@ -96,6 +102,8 @@ class IndexLexicon:
         sample of at most ``context.SAMPLE`` of them."""
         key = (first, second)
         if key not in self._pairs:
+            from . import context
+
             a = self.cache.postings(CONTENT_FOLDED, first)[0]
             b = self.cache.postings(CONTENT_FOLDED, second)[0]
             docs = np.intersect1d(a, b, assume_unique=True).tolist()
@@ -111,6 +119,8 @@ def fix_word(token: QueryToken, lexicon: IndexLexicon, keyboard: bool = True) ->
     if held > ALMOST_NOTHING:
         return None
     if keyboard and held == 0 and token.exact == token.folded:
+        from .keyboard import decode
+
         for syllable in decode(token.exact):
             if lexicon.exact_df(syllable):
                 return syllable, "keyboard"

@@ -9,6 +9,7 @@ import gc
 import heapq
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh.reading import TermNotFound
@@ -16,7 +17,6 @@ from whoosh.reading import TermNotFound
 from .. import query as qs
 from .. import text
 from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query, text_tokens
-from ..context import restore_by_context
 from ..errors import QueryError
 from ..store import open_index, reading
 from ..interpret import IndexLexicon, rewrite
@@ -25,11 +25,15 @@ from ..synonyms import ENV as SYNONYMS_ENV
 from ..synonyms import Synonyms
 from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
 from ..scoring import PostingsCache
-from . import article_rank
 from .highlight import Forms, highlight_forms, make_snippet
 from .matching import ARTICLES, PARAGRAPHS, Filters, Matcher
 from .ranking import DEFAULT_WEIGHTS, Plan, Weights
 from .results import SORTS, Hit, Passage, SearchResults
+
+# ``article_rank`` (by article) and ``context`` (unaccented pairs) are imported where they are
+# used: a query of paragraphs typed with its marks loads neither.
+if TYPE_CHECKING:
+    from . import article_rank
 
 CONTEXT = True  # read unaccented queries by the pairs the archive writes (``context``)
 FEEDBACK = True  # read long unaccented queries as their top articles write them (``restore.read_by_feedback``)
@@ -218,6 +222,8 @@ class Searcher:
             aq = rewrite(aq, self.lexicon)
         if restore_accents and aq.plain and restorable(list(aq.tree.tokens)):
             # pyvi's compounds first ("hộ tịch"), then the pairs the archive writes ("giá vàng")
+            from ..context import restore_by_context
+
             tokens = restore_tokens(list(aq.tree.tokens), self.readings) or list(aq.tree.tokens)
             restored = restore_by_context(tokens, self.lexicon.pair_counts) if CONTEXT else None
             restored = restored or (tokens if tokens != list(aq.tree.tokens) else None)
@@ -307,6 +313,8 @@ class Searcher:
         paragraphs (which may not score at all) never crowd other articles out of the depth."""
         if len(docs) <= keep:
             return docs
+        from . import article_rank
+
         slots = self._cache.article_slots()[0][docs]
         order = np.lexsort((docs, -scores[docs], slots))
         docs, slots = docs[order], slots[order]
@@ -320,6 +328,8 @@ class Searcher:
         lead's words are spread over an article's paragraphs. ``best``: each article's best
         reranked paragraph, as (tier, score, docnum, stored, partial); returns the same, the
         combined score in place of the paragraph's."""
+        from . import article_rank
+
         if self._article_stats is None:
             self._article_stats = article_rank.ArticleStats(self._cache, self.weights.article_title)
         stats = self._article_stats
