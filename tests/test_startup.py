@@ -178,3 +178,28 @@ def test_a_query_process_starts_no_blas_threads(seed_index):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**env, "OPENBLAS_NUM_THREADS": "2"}, timeout=120)
     assert "THREADS 2" in run.stderr.splitlines()  # the user's setting, and the check sees threads
+
+
+def test_a_query_runs_without_the_cyclic_collector_and_leaves_it_as_it_was(seed_index):
+    """Python's cyclic garbage collector is off while the query command runs (its passes over
+    a cold process's modules found nothing to free), and as it was after."""
+    code = (
+        "import gc, importlib\n"
+        "searcher = importlib.import_module('vnsearch.search.searcher')\n"
+        "seen, search = [], searcher.Searcher.search\n"
+        "def spy(self, *args, **kwargs):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return search(self, *args, **kwargs)\n"
+        "searcher.Searcher.search = spy\n"
+        "from vnsearch.cli import cli\n"
+        "for collecting in (True, False):\n"
+        "    gc.enable() if collecting else gc.disable()\n"
+        "    try:\n"
+        f"        cli(['query', 'hộ tịch', '--index', {seed_index!r}], prog_name='vnsearch')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print('RUN', collecting, seen[-1], gc.isenabled())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert [line for line in run.stdout.splitlines() if line.startswith("RUN")] == [
+        "RUN True False True", "RUN False False False"], run.stderr
