@@ -4,7 +4,7 @@ import numpy as np
 
 import vnsearch
 from vnsearch.schema import CONTENT_EXACT, CONTENT_FOLDED
-from vnsearch.scoring import add_bm25, idf
+from vnsearch.scoring import add_bm25, idf, key_ranks
 
 
 def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
@@ -83,3 +83,20 @@ def test_stored_fields_read_directly_are_the_readers(tmp_path):
             assert _stored_reader(reader) == reader.stored_fields
         finally:
             del reader.schema._dyn_fields["*_x"]
+
+
+def test_key_ranks_are_numpys_unique_inverse():
+    """Article slots: each key's place among the distinct keys in sorted order, as
+    ``np.unique(return_inverse=True)`` gives it, for keys in runs (an article's paragraphs) or
+    in any order, repeated or not, at the ends of int64, and none."""
+    rng = np.random.default_rng(15)
+    cases = [np.zeros(0, dtype=np.int64), np.array([7], dtype=np.int64),
+             np.array([np.iinfo(np.int64).max, np.iinfo(np.int64).min, 0, np.iinfo(np.int64).min], dtype=np.int64)]
+    for n in (2, 5, 40, 300, 3000):
+        cases.append(rng.integers(-3, 3, n))
+        cases.append(rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n, dtype=np.int64))
+        cases.append(np.repeat(rng.integers(-2**62, 2**62, n), rng.integers(1, 9, n)))
+    for keys in cases:
+        expected = np.unique(keys, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        got = key_ranks(keys)
+        assert got.dtype == np.int64 and got.tolist() == expected.tolist()

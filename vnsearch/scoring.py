@@ -29,6 +29,18 @@ _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.flo
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
+def key_ranks(keys: np.ndarray) -> np.ndarray:
+    """For each of ``keys``, its place among their distinct values in sorted order (int64):
+    ``np.unique(keys, return_inverse=True)[1]``, sorting only one key a run of equal ones. An
+    article's paragraphs are consecutive documents, so on dantri it sorts 2,653 keys instead of
+    42,000 (1.5 to 2 ms of every cold query, which reads the article slots for coverage)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    ranks = np.unique(keys[starts], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    return np.repeat(ranks, np.diff(np.append(starts, len(keys))))
+
+
 def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, term frequencies) of one term in one segment, deleted documents included."""
     direct = getattr(getattr(segreader, "_terms", None), "postings_arrays", None)
@@ -190,8 +202,8 @@ class PostingsCache:
                 count = min(column._count, seg.doc_count_all())
                 raw = column._dbfile.get(column._basepos, count * 8)
                 keys[offset:offset + count] = np.frombuffer(raw, dtype=">i8")
-            _, slots = np.unique(keys, return_inverse=True)
-            self._slots = (slots.astype(np.int64), int(slots.max()) + 1 if len(slots) else 0)
+            slots = key_ranks(keys)
+            self._slots = (slots, int(slots.max()) + 1 if len(slots) else 0)
         return self._slots
 
     def article_hits(self, fieldname: str, term: str) -> np.ndarray:
