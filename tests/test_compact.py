@@ -26,12 +26,12 @@ from vnsearch import scoring
 from vnsearch.cli import cli
 from vnsearch.codec import TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
-    BlockStoredColumn,
     CompactCodec,
     CompactLeafMatcher,
     CompactFieldWriter,
     CompactPostingsWriter,
     CompactTermsReader,
+    StoredColumn,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
@@ -160,30 +160,36 @@ def test_skip_to_finds_the_first_posting_at_or_after_the_target(case, blocklimit
 # ------------------------------------------------------------------ stored fields round trip
 
 
+def write_stored(docs, doccount, column=None, lead=b"\x01\x02\x03"):
+    """(the column's reader, its bytes) of ``docs`` (None: a document without stored fields)
+    written as Whoosh's per-document writer writes them, after ``lead`` bytes of another
+    column."""
+    column = column or StoredColumn()
+    f = io.BytesIO()
+    sf = StructFile(f)
+    sf.write(lead)
+    writer = column.writer(sf)
+    for docnum, doc in enumerate(docs):
+        if doc is not None:  # Whoosh adds no value for a document without stored fields
+            writer.add(docnum, doc)
+    writer.finish(doccount)
+    buf = f.getvalue()
+    return column.reader(BufferFile(buf), len(lead), len(buf) - len(lead), doccount), buf[len(lead):]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     docs=st.lists(st.one_of(st.none(), st.dictionaries(st.sampled_from(["text", "para", "title"]),
                                                         st.one_of(st.text(max_size=30), st.integers()),
                                                         min_size=1)), max_size=60),
     extra=st.integers(0, 5),
-    block_docs=st.integers(1, 6),
     order=st.randoms(),
-    pad=st.sampled_from([0, 700, 3000]),  # documents that fill the 32 KB dictionary soon, late or never
+    pad=st.sampled_from([0, 700, 3000]),  # no dictionary, raw content, or one trained
 )
-def test_stored_fields_read_back_in_any_order(docs, extra, block_docs, order, pad):
+def test_stored_fields_read_back_in_any_order(docs, extra, order, pad):
     docs = [None if d is None else dict(d, pad="đ" * pad + str(i)) for i, d in enumerate(docs)]
-    column = BlockStoredColumn(block_docs=block_docs)
-    f = io.BytesIO()
-    sf = StructFile(f)
-    sf.write(b"\x01\x02\x03")  # a column that does not start the file
-    writer = column.writer(sf)
-    for docnum, doc in enumerate(docs):
-        if doc is not None:  # Whoosh adds no value for a document without stored fields
-            writer.add(docnum, doc)
     doccount = len(docs) + extra
-    writer.finish(doccount)
-    buf = f.getvalue()
-    reader = column.reader(BufferFile(buf), 3, len(buf) - 3, doccount)
+    reader, _ = write_stored(docs, doccount)
     expected = docs + [None] * extra
     numbers = list(range(doccount))
     order.shuffle(numbers)
@@ -192,11 +198,77 @@ def test_stored_fields_read_back_in_any_order(docs, extra, block_docs, order, pa
     assert list(reader) == expected
 
 
+def _stored_tail(buf) -> tuple:
+    """(documents, width of a length, dictionary kind, its bytes, magic) of a stored column."""
+    from vnsearch.compact import _STORED_TAIL
+
+    return _STORED_TAIL.unpack(buf[-_STORED_TAIL.size:])
+
+
+def test_stored_fields_of_no_document_and_of_one():
+    reader, _ = write_stored([], 0)
+    assert list(reader) == []
+    reader, _ = write_stored([], 3)  # documents without stored fields
+    assert list(reader) == [None, None, None]
+    reader, _ = write_stored([{"text": "Bão số 9"}], 1)
+    assert list(reader) == [{"text": "Bão số 9"}]
+
+
+def test_a_very_long_stored_document_between_short_ones():
+    rng = random.Random(15)
+    # 1.5 MB of text that compresses poorly: its frame is longer than a uint16 length
+    long_text = "".join(rng.choice("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặ ") for _ in range(1_500_000))
+    docs = [{"text": "Hà Nội"}, {"text": long_text, "para": 2}, None, {"text": "TP.HCM"}]
+    reader, buf = write_stored(docs, 5)
+    assert _stored_tail(buf)[1] == 4  # a frame longer than a uint16 length
+    assert list(reader) == docs + [None]
+
+
+def _seed_sentences(n: int) -> list[str]:
+    """``n`` sentences of the seed articles' words in a random order: Vietnamese text without
+    ../shared/data."""
+    words = [w for path in sorted(SEEDS.glob("*.txt")) for w in path.read_text(encoding="utf-8").split()]
+    rng = random.Random(13)
+    return [" ".join(rng.choices(words, k=rng.randint(5, 80))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param(lambda: _seed_sentences(3000), id="seed words"),
+    pytest.param(lambda: dantri_texts()[:3000], id="dantri", marks=pytest.mark.slow),  # ../shared/data
+])
+def test_stored_paragraphs_written_as_they_come_after_the_dictionary(monkeypatch, source):
+    """Vietnamese paragraphs through the trained dictionary: the documents held to train it,
+    those written as they come after it, documents without stored fields among them; and they
+    take less than half their pickles."""
+    import pickle
+
+    import vnsearch.compact
+
+    texts = source()
+    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 400_000)  # trained on the first ~1,000
+    docs = [None if i % 97 == 5 else {"article_id": f"news_{i // 20:04d}", "kind": "p", "para": i % 20 + 1,
+                                      "text": text} for i, text in enumerate(texts)]
+    reader, buf = write_stored(docs, len(docs))
+    assert _stored_tail(buf)[2] == 2  # a trained dictionary
+    pickled = sum(len(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)) for d in docs if d is not None)
+    assert len(buf) < 0.5 * pickled
+    assert list(reader) == docs
+    assert [reader[i] for i in range(len(docs) - 1, -1, -7)] == docs[::-1][::7]
+
+
+def test_stored_fields_of_another_format_are_refused():
+    _, buf = write_stored([{"text": "Bão số 9"}], 1)
+    with pytest.raises(ValueError, match="not vnsearch's stored fields"):
+        StoredColumn().reader(BufferFile(buf[:-4] + b"vnZ0"), 0, len(buf), 1)
+    with pytest.raises(ValueError, match="damaged stored fields"):
+        StoredColumn().reader(BufferFile(buf), 0, len(buf), 2)
+
+
 def test_a_stored_document_changed_by_its_reader_reads_the_same_again():
-    column = BlockStoredColumn(block_docs=4)
+    doc = {"text": "Bão số 9"}
+    column = StoredColumn()
     f = io.BytesIO()
     writer = column.writer(StructFile(f))
-    doc = {"text": "Bão số 9"}
     writer.add(0, doc)
     doc.clear()  # as Whoosh's per-document writer does once the value is added
     writer.finish(1)
@@ -289,10 +361,12 @@ class _Schema11Codec(CompactCodec):
                               segment.open_file(storage, self.POSTS_EXT))
 
 
-@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11)])
+@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
-    segments with W3's term table with schema 11."""
+    segments with W3's term table with schema 11; schema 12's stored fields (deflated with
+    zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
+    its marker asks for the rebuild first."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -301,7 +375,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 12
+    assert SCHEMA_VERSION == 13
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -310,7 +384,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 12" in r.stderr
+    assert f"schema {version}, this one reads 13" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
