@@ -30,6 +30,7 @@ from vnsearch.compact import (
     CompactLeafMatcher,
     CompactFieldWriter,
     CompactPostingsWriter,
+    CompactTermInfo,
     CompactTermsReader,
     StoredColumn,
 )
@@ -49,13 +50,18 @@ def write_term(fmt, postings, blocklimit):
     sf = StructFile(f)
     sf.write(b"\x00" * 7)  # a term that does not start the file
     pw = CompactPostingsWriter(sf, blocklimit)
-    pw.start_postings(fmt, W3TermInfo())
+    pw.start_postings(fmt, CompactTermInfo())
     for docnum, weight, value in postings:
         pw.add_posting(docnum, weight, value)
     terminfo = pw.finish_postings()
     assert not terminfo.is_inlined()
-    offset, length = terminfo.extent()
-    return f.getvalue(), offset, length
+    return f.getvalue(), terminfo
+
+
+def matcher_of(buf, terminfo, fmt):
+    """The term's matcher, its term info read back as the terms reader reads it."""
+    stored = CompactTermInfo.from_bytes(terminfo.to_bytes())
+    return CompactLeafMatcher(BufferFile(buf), stored, fmt)
 
 
 def read_all(matcher):
@@ -119,8 +125,9 @@ any_postings = st.one_of(positions_postings(), frequency_postings(), existence_p
 @given(case=any_postings, blocklimit=blocklimits)
 def test_postings_read_back_as_written(case, blocklimit):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, (length,), fmt)  # W3TermInfo's 1-tuple
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    assert terminfo._sole == (len(postings) <= blocklimit)  # one block: a bare header
+    matcher = matcher_of(buf, terminfo, fmt)
     expected = [(d, f32(w), v if fmt.fixed_value_size() != 0 else None) for d, w, v in postings]
     assert read_all(matcher) == expected
     # scoring's fast path: every posting, whatever the matcher has read
@@ -134,8 +141,8 @@ def test_postings_read_back_as_written(case, blocklimit):
 @given(case=positions_postings(), blocklimit=blocklimits)
 def test_positions_read_back_as_written(case, blocklimit):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, length, fmt)
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    matcher = matcher_of(buf, terminfo, fmt)
     got = []
     while matcher.is_active():
         got.append((matcher.id(), matcher.value_as("positions"), matcher.value_as("frequency")))
@@ -147,8 +154,8 @@ def test_positions_read_back_as_written(case, blocklimit):
 @given(case=any_postings, blocklimit=blocklimits, target=st.integers(0, 2**32))
 def test_skip_to_finds_the_first_posting_at_or_after_the_target(case, blocklimit, target):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, length, fmt)
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    matcher = matcher_of(buf, terminfo, fmt)
     after = [d for d, _, _ in postings if d >= target]
     matcher.skip_to(target)
     if after:
@@ -447,13 +454,14 @@ def test_a_damaged_postings_block_is_named_as_damage(tmp_path, checksums):
     maxweight=st.one_of(st.integers(0, 70_000).map(float), st.floats(-1e6, 1e6, width=32)),
     ids=st.tuples(st.integers(0, 2**32 - 2), st.integers(0, 2**32 - 2)).map(sorted),
     extent=st.tuples(st.integers(0, 2**40), st.integers(1, 2**31 - 1)),
+    sole=st.booleans(),
 )
-def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids, extent):
-    from vnsearch.compact import CompactTermInfo
-
+def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids, extent, sole):
     infos = []
     for cls in (W3TermInfo, CompactTermInfo):
         info = cls()
+        if cls is CompactTermInfo:
+            info._sole = sole  # postings of one block, its header left to the term info
         info._weight, info._df, info._maxweight = weight, df, maxweight
         info._minlength, info._maxlength = min(lengths), max(lengths)
         info._minid, info._maxid = ids
@@ -461,7 +469,9 @@ def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids,
         infos.append(cls.from_bytes(info.to_bytes()))
     w3, ours = infos
     w3._length = w3._length[0]  # W3 reads its length back as a 1-tuple
-    assert vars(ours) == vars(w3)
+    ours_vars = dict(vars(ours))
+    assert ours_vars.pop("_sole") is sole
+    assert ours_vars == vars(w3)
     assert len(CompactTermInfo.to_bytes(ours)) < len(W3TermInfo.to_bytes(w3))
 
 
@@ -617,8 +627,8 @@ def test_the_term_dictionary_of_a_dantri_sized_set_answers_as_w3s():
 
 
 def _info(terminfo) -> dict:
-    """A term info's statistics (where its postings lie is each format's own)."""
-    return {k: v for k, v in vars(terminfo).items() if k not in ("_offset", "_length")}
+    """A term info's statistics (where its postings lie, and how, is each format's own)."""
+    return {k: v for k, v in vars(terminfo).items() if k not in ("_offset", "_length", "_sole")}
 
 
 def test_cursors_and_prefixes_read_as_from_w3s_index(tmp_path):

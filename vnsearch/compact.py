@@ -196,10 +196,16 @@ class CompactPostingsWriter(W3PostingsWriter):
             packed = zlib.compress(data, self._compression)
             if len(packed) < len(data):
                 data, flags = packed, flags | _ZLIB
-        mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
-        head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)), _varint(len(ids)),
-                         _varint(int(ids[-1])), maxweight,
-                         bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
+        if last and self._blockcount == 0:
+            # the term's only block: what the rest of the header holds, the term info holds
+            # (postings, last document, largest weight, lengths), and it ends with the term
+            self._terminfo._sole = True
+            head = bytes((flags | _LAST,))
+        else:
+            mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
+            head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)),
+                             _varint(len(ids)), _varint(int(ids[-1])), maxweight,
+                             bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
         self._postfile.write(head)
         self._postfile.write(data)
         self._blockcount += 1
@@ -301,9 +307,28 @@ class Block:
         return self.values[self.starts[i]:self.starts[i + 1]]
 
 
-def _head(buf, offset: int) -> tuple:
+def _sole(terminfo) -> tuple | None:
+    """What the header of a term's only block leaves to the term info (``_head``'s ``sole``):
+    (postings, last document, largest weight, shortest and longest length bytes); None for a
+    term of several blocks."""
+    if not getattr(terminfo, "_sole", False):
+        return None
+    minlength = 0 if terminfo._minlength is None else length_to_byte(terminfo._minlength)
+    maxweight = _FLOAT.unpack(_FLOAT.pack(terminfo._maxweight))[0]  # as written (a float32)
+    return terminfo._df, terminfo._maxid, maxweight, minlength, length_to_byte(terminfo._maxlength)
+
+
+def _head(buf, offset: int, sole: tuple | None = None) -> tuple:
     """(last block?, where its data starts, where it ends, postings, last document, largest
-    weight, shortest and longest length bytes, flags) of the block at ``offset``."""
+    weight, shortest and longest length bytes, flags) of the block at ``offset``; of the term's
+    only block (a flags byte and its data, to the end of ``buf``) when ``sole`` is given."""
+    if sole is not None:
+        if offset != 0 or len(buf) < 1 or not buf[0] & _LAST:
+            raise ValueError("damaged postings: a term's only block that is not its last")
+        n, maxid, maxweight, minlen, maxlen = sole
+        if n == 0 or n > MAX_BLOCK:
+            raise ValueError("damaged postings: a block of the wrong length")
+        return True, 1, len(buf), n, maxid, maxweight, minlen, maxlen, buf[0]
     try:
         flags = buf[offset]
         length, pos = _read_varint(buf, offset + 1)
@@ -339,10 +364,12 @@ class CompactLeafMatcher(W3LeafMatcher):
     """W3's leaf matcher over ``compact`` blocks. The term's postings are read from the
     postings file once; blocks are decoded when a posting of theirs is asked for."""
 
-    def __init__(self, postfile, startoffset, length, format_, term=None, scorer=None):
+    def __init__(self, postfile, terminfo, format_, term=None, scorer=None):
+        startoffset, length = terminfo.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes reads the length as a 1-tuple
             length = length[0]
         self._buf = postfile.get(startoffset, length)
+        self._sole = _sole(terminfo)
         super().__init__(postfile, startoffset, length, format_, term=term, byteids=False, scorer=scorer)
 
     def _read_header(self):
@@ -354,7 +381,7 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._weights = None
         self._values = None
         self._i = 0
-        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position)
+        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position, self._sole)
         self._lastblock = last
         self._nextoffset = end
         self._dataoffset = start
@@ -392,15 +419,16 @@ class CompactLeafMatcher(W3LeafMatcher):
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of all the term's postings, whatever the matcher has
         read: for ``scoring._leaf_postings``."""
-        return postings_arrays(self._buf)
+        return postings_arrays(self._buf, self._sole)
 
 
-def postings_arrays(buf) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a term's ``compact`` blocks in ``buf``."""
+def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term's ``compact`` blocks in ``buf`` (``sole``: see
+    ``_head``)."""
     ids, weights = [], []
     offset, last = 0, False
     while not last:
-        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset)
+        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
         block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
         ids.append(block_ids)
         weights.append(block_weights)
@@ -628,19 +656,22 @@ class CompactPerDocReader(W3PerDocReader):
 
 # ------------------------------------------------------------------ term infos
 
-_TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS = 0x01, 0x02, 0x04, 0x08
+_TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS, _TI_SOLE = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
 class CompactTermInfo(W3TermInfo):
     """W3's term info (total weight, document frequency, shortest and longest field length,
     largest weight, first and last document, where the postings are), its numbers as varints:
     12 bytes for a term of a few postings where W3 writes 35. Postings inlined in the term
-    info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them."""
+    info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them. A term
+    of one postings block says so (``_sole``): that block's header is its flags byte alone."""
+
+    _sole = False
 
     def to_bytes(self):
         if self.is_inlined():
             return bytes((_TI_INLINED,)) + W3TermInfo.to_bytes(self)
-        flags = 0
+        flags = _TI_SOLE if self._sole else 0
         wflag, weight = _number(self._weight, _TI_WEIGHT_FLOAT)
         mflag, maxweight = _number(self._maxweight, _TI_MAXWEIGHT_FLOAT)
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
@@ -661,6 +692,7 @@ class CompactTermInfo(W3TermInfo):
             terminfo.__dict__.update(w3.__dict__)
             return terminfo
         terminfo = cls()
+        terminfo._sole = bool(flags & _TI_SOLE)
         terminfo._weight, pos = _read_number(s, 1, flags & _TI_WEIGHT_FLOAT)
         terminfo._df, pos = _read_varint(s, pos)
         terminfo._minlength = byte_to_length(s[pos])
@@ -768,7 +800,7 @@ class CompactTermsReader(W3TermsReader):
         offset, length = terminfo.extent()
         if isinstance(length, tuple):  # (as ``CompactLeafMatcher``)
             length = length[0]
-        return postings_arrays(self._postfile.get(offset, length))
+        return postings_arrays(self._postfile.get(offset, length), _sole(terminfo))
 
     # a missing term: KeyError, as W3's (readers answer 0 for it)
     def frequency(self, fieldname, tbytes):
@@ -838,5 +870,4 @@ class CompactCodec(TermAtATimeW3Codec):
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        return CompactLeafMatcher(dbfile, terminfo, format_, term=term, scorer=scorer)
