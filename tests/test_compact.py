@@ -575,6 +575,28 @@ def test_an_empty_term_dictionary():
     assert list(ours.items()) == [] and ours.get(b"a") is None and ours.closest(b"") is None
 
 
+@pytest.mark.parametrize("sample", [200_000, 4 * 1024 * 1024])
+def test_term_blocks_written_before_and_after_their_trained_dictionary(monkeypatch, sample):
+    """Enough terms for zstd to train a dictionary on their blocks: the blocks held until it is
+    trained and (a small ``SAMPLE``) those written as they come after it read back as W3's."""
+    import vnsearch.termdict
+    from vnsearch.termdict import _TAIL
+    from vnsearch.zdict import TRAINED
+
+    monkeypatch.setattr(vnsearch.termdict, "SAMPLE", sample)
+    # Vietnamese keys of one to four seed words, in three fields
+    sentences = [s.split() for s in _seed_sentences(20000)]
+    keys = sorted({bytes((0, n % 3)) + " ".join(s[n % 5:n % 5 + n % 4 + 1]).encode("utf-8")
+                   for n, s in enumerate(sentences)})
+    assert len(keys) > 15000
+    ours, w3 = _tables([(k, _value(k)) for k in keys], BLOCK_TERMS)
+    data = ours.dbfile.get(0, 10**9)
+    assert _TAIL.unpack(data[-_TAIL.size:])[5] == TRAINED
+    assert list(ours.items()) == list(w3.items())
+    rng = random.Random(3)
+    _same_answers(ours, w3, rng.sample(keys, 300) + [k + b"\x00" for k in rng.sample(keys, 100)])
+
+
 def test_a_damaged_term_dictionary_is_named_as_damage():
     from vnsearch.termdict import TermDictReader
 
@@ -582,13 +604,21 @@ def test_a_damaged_term_dictionary_is_named_as_damage():
     data = ours.dbfile.get(0, 10**6)
     with pytest.raises(ValueError, match="damaged term dictionary"):
         TermDictReader(BufferFile(data[:-3]), len(data) - 3)  # cut: no tail
-    cut = bytearray(data)
+    reader = TermDictReader(BufferFile(data), len(data))
+    unpack = reader._unpack
+    block = unpack(data[4:reader._starts[1]])  # the first block's frame
     # the first block: its lengths' width, the bytes each key after the first shares with the
     # one before it (7), the rests' lengths (7), the infos' lengths (8)
-    assert cut[4:27] == b"\x01" + b"\x05" * 7 + b"\x01" * 7 + b"\x01" * 8
-    cut[19] = 0x7F  # the first info's length, past the block's end
-    reader = TermDictReader(BufferFile(bytes(cut)), len(cut))
+    assert block[:23] == b"\x01" + b"\x05" * 7 + b"\x01" * 7 + b"\x01" * 8
+    cut = bytearray(block)
+    cut[15] = 0x7F  # the first info's length, past the block's end
+    reader._unpack = lambda frame: bytes(cut) if frame == data[4:reader._starts[1]] else unpack(frame)
     with pytest.raises(ValueError, match="damaged term dictionary"):
+        list(reader.items())
+    frames = bytearray(data)
+    frames[5:reader._starts[1]] = b"\xff" * (reader._starts[1] - 5)  # a frame that is no zstd frame
+    reader = TermDictReader(BufferFile(bytes(frames)), len(frames))
+    with pytest.raises(ValueError, match="damaged term dictionary: block 0"):
         list(reader.items())
 
 

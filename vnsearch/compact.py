@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import pickle
 import struct
-import threading
 import zlib
 from itertools import chain
 from pickle import dumps, loads
@@ -64,6 +63,7 @@ from whoosh.reading import TermNotFound
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from . import zdict
 from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 from .termdict import TermDictReader, TermDictWriter
 
@@ -475,42 +475,8 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags):
 DICTIONARY = 64 * 1024  # bytes of the trained dictionary
 SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
 LEVEL = 19
-# zstd's COVER training with fixed parameters (no search over k and d: 0.1 s for a dantri
-# segment instead of 0.5 s, 0.6% larger).
-_TRAIN = {"k": 256, "d": 6}
-_NO_DICT, _RAW_DICT, _TRAINED_DICT = 0, 1, 2
 _STORED_MAGIC = b"vnZ1"
 _STORED_TAIL = struct.Struct("<IBBI4s")  # documents, width of a length, dictionary kind, its bytes, magic
-
-
-def _zstd():
-    import zstandard  # what only stored fields need: not imported by Whoosh's other columns
-
-    return zstandard
-
-
-def _dictionary(kind: int, data: bytes):
-    """zstd's dictionary object of ``kind`` over ``data``; None for none."""
-    zstd = _zstd()
-    if kind == _NO_DICT:
-        return None
-    dict_type = zstd.DICT_TYPE_FULLDICT if kind == _TRAINED_DICT else zstd.DICT_TYPE_RAWCONTENT
-    return zstd.ZstdCompressionDict(data, dict_type=dict_type)
-
-
-def _train(samples: list[bytes]) -> tuple[int, bytes]:
-    """(kind, bytes) of the dictionary for a segment whose first documents are ``samples``:
-    zstd's trained dictionary when it can train one (it needs a few KB of samples), else the
-    samples' last ``DICTIONARY`` bytes as raw content (a small segment), else none."""
-    zstd = _zstd()
-    total = sum(map(len, samples))
-    if total >= 4 * DICTIONARY and len(samples) >= 16:
-        try:
-            return _TRAINED_DICT, zstd.train_dictionary(DICTIONARY, samples, **_TRAIN).as_bytes()
-        except zstd.ZstdError:
-            pass  # too few distinct samples: as a small segment
-    raw = b"".join(samples)[-DICTIONARY:]
-    return (_RAW_DICT, raw) if len(raw) >= 8 else (_NO_DICT, b"")
 
 
 class StoredColumn(columns.Column):
@@ -546,14 +512,10 @@ class StoredWriter(columns.ColumnWriter):
 
     def _start(self) -> None:
         """Train the dictionary on the documents held, write it, then them."""
-        zstd = _zstd()
-        kind, data = _train([p for _, p in self._held])
+        kind, data = zdict.train([p for _, p in self._held], DICTIONARY)
         self._kind, self._dict_len = kind, len(data)
         self._dbfile.write(data)
-        params = zstd.ZstdCompressionParameters.from_level(
-            self._level, format=zstd.FORMAT_ZSTD1_MAGICLESS, write_content_size=True, write_checksum=False,
-            write_dict_id=False)
-        self._packer = zstd.ZstdCompressor(dict_data=_dictionary(kind, data), compression_params=params)
+        self._packer = zdict.compressor(kind, data, self._level)
         held, self._held = self._held, []
         for docnum, data in held:
             self._write(docnum, data)
@@ -600,7 +562,7 @@ class StoredReader(columns.ColumnReader):
         if magic != _STORED_MAGIC:
             raise ValueError("not vnsearch's stored fields (schema 13): rebuild the index")
         table = length - _STORED_TAIL.size - width * count
-        if width not in (2, 4) or kind not in (_NO_DICT, _RAW_DICT, _TRAINED_DICT) or count != doccount \
+        if width not in (2, 4) or kind not in (zdict.NONE, zdict.RAW, zdict.TRAINED) or count != doccount \
                 or table < dict_len:
             raise ValueError("damaged stored fields: a tail that does not fit")
         lengths = np.frombuffer(dbfile.get(basepos + table, width * count), dtype=f"<u{width}")
@@ -609,16 +571,7 @@ class StoredReader(columns.ColumnReader):
             raise ValueError("damaged stored fields: frames that do not fill the column")
         self._ends = ends.tolist()
         self._starts = [dict_len] + self._ends[:-1]
-        self._dict = _dictionary(kind, bytes(dbfile.get(basepos, dict_len)))
-        self._local = threading.local()  # a zstd decompressor is for one thread at a time
-
-    def _unpacker(self):
-        unpacker = getattr(self._local, "unpacker", None)
-        if unpacker is None:
-            zstd = _zstd()
-            unpacker = self._local.unpacker = zstd.ZstdDecompressor(dict_data=self._dict,
-                                                                    format=zstd.FORMAT_ZSTD1_MAGICLESS)
-        return unpacker
+        self._unpack = zdict.Decompressor(kind, bytes(dbfile.get(basepos, dict_len)))
 
     def __getitem__(self, docnum):
         if not 0 <= docnum < self._doccount:
@@ -627,8 +580,8 @@ class StoredReader(columns.ColumnReader):
         if start == end:
             return None
         try:
-            data = self._unpacker().decompress(self._dbfile.get(self._basepos + start, end - start))
-        except _zstd().ZstdError as e:
+            data = self._unpack(self._dbfile.get(self._basepos + start, end - start))
+        except ValueError as e:
             raise ValueError(f"damaged stored fields: document {docnum} ({e})") from None
         return loads(data)  # a fresh object: a caller's change stays its own
 
