@@ -11,19 +11,21 @@ binary search over a small index and a block read.
 
 Layout:
 
-    b"VNT1"
-    blocks    each of BLOCK_TERMS terms (the last may hold fewer), one after the other:
+    b"VNT2"
+    blocks    each of BLOCK_TERMS terms (the last may hold fewer), one after the other, each a
+              zstd frame (``zdict``: dictionary trained on the segment's blocks) of:
                 a width byte (1, 2 or 4: the bytes of each length that follows)
                 for each key after the block's first: the bytes it shares with the key
                 before it; then for each of them the length of the rest of the key; then
                 the length of each term's info (the first's too)
                 the rests of the keys, one after the other (the first key is the index's)
                 the infos, one after the other
+    dictionary  zstd's, of the kind the tail names
     index     the offset of each block and of the end of the blocks (unsigned integers of
               ``width`` bytes); the offset of each block's first key in the keys that follow
               and of their end (uint32); the blocks' first keys, whole
     extras    a pickle (the field map, as W3's hash table keeps it)
-    tail      index offset, extras offset, terms, terms a block, width, b"VNT1"
+    tail      index offset, extras offset, terms, terms a block, width, dictionary kind, b"VNT2"
 
 The lengths come before the bytes so that a block is decoded with slices and one loop over
 its keys (``_decode``), not a varint at a time. Measured on the term dictionaries of the
