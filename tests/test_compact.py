@@ -26,12 +26,13 @@ from vnsearch import scoring
 from vnsearch.cli import cli
 from vnsearch.codec import TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
-    BlockStoredColumn,
     CompactCodec,
     CompactLeafMatcher,
     CompactFieldWriter,
     CompactPostingsWriter,
+    CompactTermInfo,
     CompactTermsReader,
+    StoredColumn,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
@@ -49,13 +50,18 @@ def write_term(fmt, postings, blocklimit):
     sf = StructFile(f)
     sf.write(b"\x00" * 7)  # a term that does not start the file
     pw = CompactPostingsWriter(sf, blocklimit)
-    pw.start_postings(fmt, W3TermInfo())
+    pw.start_postings(fmt, CompactTermInfo())
     for docnum, weight, value in postings:
         pw.add_posting(docnum, weight, value)
     terminfo = pw.finish_postings()
     assert not terminfo.is_inlined()
-    offset, length = terminfo.extent()
-    return f.getvalue(), offset, length
+    return f.getvalue(), terminfo
+
+
+def matcher_of(buf, terminfo, fmt):
+    """The term's matcher, its term info read back as the terms reader reads it."""
+    stored = CompactTermInfo.from_bytes(terminfo.to_bytes())
+    return CompactLeafMatcher(BufferFile(buf), stored, fmt)
 
 
 def read_all(matcher):
@@ -119,8 +125,9 @@ any_postings = st.one_of(positions_postings(), frequency_postings(), existence_p
 @given(case=any_postings, blocklimit=blocklimits)
 def test_postings_read_back_as_written(case, blocklimit):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, (length,), fmt)  # W3TermInfo's 1-tuple
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    assert terminfo._sole == (len(postings) <= blocklimit)  # one block: a bare header
+    matcher = matcher_of(buf, terminfo, fmt)
     expected = [(d, f32(w), v if fmt.fixed_value_size() != 0 else None) for d, w, v in postings]
     assert read_all(matcher) == expected
     # scoring's fast path: every posting, whatever the matcher has read
@@ -134,8 +141,8 @@ def test_postings_read_back_as_written(case, blocklimit):
 @given(case=positions_postings(), blocklimit=blocklimits)
 def test_positions_read_back_as_written(case, blocklimit):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, length, fmt)
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    matcher = matcher_of(buf, terminfo, fmt)
     got = []
     while matcher.is_active():
         got.append((matcher.id(), matcher.value_as("positions"), matcher.value_as("frequency")))
@@ -147,8 +154,8 @@ def test_positions_read_back_as_written(case, blocklimit):
 @given(case=any_postings, blocklimit=blocklimits, target=st.integers(0, 2**32))
 def test_skip_to_finds_the_first_posting_at_or_after_the_target(case, blocklimit, target):
     fmt, postings = case
-    buf, offset, length = write_term(fmt, postings, blocklimit)
-    matcher = CompactLeafMatcher(BufferFile(buf), offset, length, fmt)
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    matcher = matcher_of(buf, terminfo, fmt)
     after = [d for d, _, _ in postings if d >= target]
     matcher.skip_to(target)
     if after:
@@ -160,30 +167,36 @@ def test_skip_to_finds_the_first_posting_at_or_after_the_target(case, blocklimit
 # ------------------------------------------------------------------ stored fields round trip
 
 
+def write_stored(docs, doccount, column=None, lead=b"\x01\x02\x03"):
+    """(the column's reader, its bytes) of ``docs`` (None: a document without stored fields)
+    written as Whoosh's per-document writer writes them, after ``lead`` bytes of another
+    column."""
+    column = column or StoredColumn()
+    f = io.BytesIO()
+    sf = StructFile(f)
+    sf.write(lead)
+    writer = column.writer(sf)
+    for docnum, doc in enumerate(docs):
+        if doc is not None:  # Whoosh adds no value for a document without stored fields
+            writer.add(docnum, doc)
+    writer.finish(doccount)
+    buf = f.getvalue()
+    return column.reader(BufferFile(buf), len(lead), len(buf) - len(lead), doccount), buf[len(lead):]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     docs=st.lists(st.one_of(st.none(), st.dictionaries(st.sampled_from(["text", "para", "title"]),
                                                         st.one_of(st.text(max_size=30), st.integers()),
                                                         min_size=1)), max_size=60),
     extra=st.integers(0, 5),
-    block_docs=st.integers(1, 6),
     order=st.randoms(),
-    pad=st.sampled_from([0, 700, 3000]),  # documents that fill the 32 KB dictionary soon, late or never
+    pad=st.sampled_from([0, 700, 3000]),  # no dictionary, raw content, or one trained
 )
-def test_stored_fields_read_back_in_any_order(docs, extra, block_docs, order, pad):
+def test_stored_fields_read_back_in_any_order(docs, extra, order, pad):
     docs = [None if d is None else dict(d, pad="đ" * pad + str(i)) for i, d in enumerate(docs)]
-    column = BlockStoredColumn(block_docs=block_docs)
-    f = io.BytesIO()
-    sf = StructFile(f)
-    sf.write(b"\x01\x02\x03")  # a column that does not start the file
-    writer = column.writer(sf)
-    for docnum, doc in enumerate(docs):
-        if doc is not None:  # Whoosh adds no value for a document without stored fields
-            writer.add(docnum, doc)
     doccount = len(docs) + extra
-    writer.finish(doccount)
-    buf = f.getvalue()
-    reader = column.reader(BufferFile(buf), 3, len(buf) - 3, doccount)
+    reader, _ = write_stored(docs, doccount)
     expected = docs + [None] * extra
     numbers = list(range(doccount))
     order.shuffle(numbers)
@@ -192,11 +205,77 @@ def test_stored_fields_read_back_in_any_order(docs, extra, block_docs, order, pa
     assert list(reader) == expected
 
 
+def _stored_tail(buf) -> tuple:
+    """(documents, width of a length, dictionary kind, its bytes, magic) of a stored column."""
+    from vnsearch.compact import _STORED_TAIL
+
+    return _STORED_TAIL.unpack(buf[-_STORED_TAIL.size:])
+
+
+def test_stored_fields_of_no_document_and_of_one():
+    reader, _ = write_stored([], 0)
+    assert list(reader) == []
+    reader, _ = write_stored([], 3)  # documents without stored fields
+    assert list(reader) == [None, None, None]
+    reader, _ = write_stored([{"text": "Bão số 9"}], 1)
+    assert list(reader) == [{"text": "Bão số 9"}]
+
+
+def test_a_very_long_stored_document_between_short_ones():
+    rng = random.Random(15)
+    # 1.5 MB of text that compresses poorly: its frame is longer than a uint16 length
+    long_text = "".join(rng.choice("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặ ") for _ in range(1_500_000))
+    docs = [{"text": "Hà Nội"}, {"text": long_text, "para": 2}, None, {"text": "TP.HCM"}]
+    reader, buf = write_stored(docs, 5)
+    assert _stored_tail(buf)[1] == 4  # a frame longer than a uint16 length
+    assert list(reader) == docs + [None]
+
+
+def _seed_sentences(n: int) -> list[str]:
+    """``n`` sentences of the seed articles' words in a random order: Vietnamese text without
+    ../shared/data."""
+    words = [w for path in sorted(SEEDS.glob("*.txt")) for w in path.read_text(encoding="utf-8").split()]
+    rng = random.Random(13)
+    return [" ".join(rng.choices(words, k=rng.randint(5, 80))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param(lambda: _seed_sentences(3000), id="seed words"),
+    pytest.param(lambda: dantri_texts()[:3000], id="dantri", marks=pytest.mark.slow),  # ../shared/data
+])
+def test_stored_paragraphs_written_as_they_come_after_the_dictionary(monkeypatch, source):
+    """Vietnamese paragraphs through the trained dictionary: the documents held to train it,
+    those written as they come after it, documents without stored fields among them; and they
+    take less than half their pickles."""
+    import pickle
+
+    import vnsearch.compact
+
+    texts = source()
+    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 400_000)  # trained on the first ~1,000
+    docs = [None if i % 97 == 5 else {"article_id": f"news_{i // 20:04d}", "kind": "p", "para": i % 20 + 1,
+                                      "text": text} for i, text in enumerate(texts)]
+    reader, buf = write_stored(docs, len(docs))
+    assert _stored_tail(buf)[2] == 2  # a trained dictionary
+    pickled = sum(len(pickle.dumps(d, pickle.HIGHEST_PROTOCOL)) for d in docs if d is not None)
+    assert len(buf) < 0.5 * pickled
+    assert list(reader) == docs
+    assert [reader[i] for i in range(len(docs) - 1, -1, -7)] == docs[::-1][::7]
+
+
+def test_stored_fields_of_another_format_are_refused():
+    _, buf = write_stored([{"text": "Bão số 9"}], 1)
+    with pytest.raises(ValueError, match="not vnsearch's stored fields"):
+        StoredColumn().reader(BufferFile(buf[:-4] + b"vnZ0"), 0, len(buf), 1)
+    with pytest.raises(ValueError, match="damaged stored fields"):
+        StoredColumn().reader(BufferFile(buf), 0, len(buf), 2)
+
+
 def test_a_stored_document_changed_by_its_reader_reads_the_same_again():
-    column = BlockStoredColumn(block_docs=4)
+    doc = {"text": "Bão số 9"}
+    column = StoredColumn()
     f = io.BytesIO()
     writer = column.writer(StructFile(f))
-    doc = {"text": "Bão số 9"}
     writer.add(0, doc)
     doc.clear()  # as Whoosh's per-document writer does once the value is added
     writer.finish(1)
@@ -289,10 +368,12 @@ class _Schema11Codec(CompactCodec):
                               segment.open_file(storage, self.POSTS_EXT))
 
 
-@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11)])
+@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
-    segments with W3's term table with schema 11."""
+    segments with W3's term table with schema 11; schema 12's stored fields (deflated with
+    zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
+    its marker asks for the rebuild first."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -301,7 +382,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 12
+    assert SCHEMA_VERSION == 13
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -310,7 +391,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 12" in r.stderr
+    assert f"schema {version}, this one reads 13" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
@@ -373,13 +454,14 @@ def test_a_damaged_postings_block_is_named_as_damage(tmp_path, checksums):
     maxweight=st.one_of(st.integers(0, 70_000).map(float), st.floats(-1e6, 1e6, width=32)),
     ids=st.tuples(st.integers(0, 2**32 - 2), st.integers(0, 2**32 - 2)).map(sorted),
     extent=st.tuples(st.integers(0, 2**40), st.integers(1, 2**31 - 1)),
+    sole=st.booleans(),
 )
-def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids, extent):
-    from vnsearch.compact import CompactTermInfo
-
+def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids, extent, sole):
     infos = []
     for cls in (W3TermInfo, CompactTermInfo):
         info = cls()
+        if cls is CompactTermInfo:
+            info._sole = sole  # postings of one block, its header left to the term info
         info._weight, info._df, info._maxweight = weight, df, maxweight
         info._minlength, info._maxlength = min(lengths), max(lengths)
         info._minid, info._maxid = ids
@@ -387,7 +469,9 @@ def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids,
         infos.append(cls.from_bytes(info.to_bytes()))
     w3, ours = infos
     w3._length = w3._length[0]  # W3 reads its length back as a 1-tuple
-    assert vars(ours) == vars(w3)
+    ours_vars = dict(vars(ours))
+    assert ours_vars.pop("_sole") is sole
+    assert ours_vars == vars(w3)
     assert len(CompactTermInfo.to_bytes(ours)) < len(W3TermInfo.to_bytes(w3))
 
 
@@ -491,6 +575,28 @@ def test_an_empty_term_dictionary():
     assert list(ours.items()) == [] and ours.get(b"a") is None and ours.closest(b"") is None
 
 
+@pytest.mark.parametrize("sample", [200_000, 4 * 1024 * 1024])
+def test_term_blocks_written_before_and_after_their_trained_dictionary(monkeypatch, sample):
+    """Enough terms for zstd to train a dictionary on their blocks: the blocks held until it is
+    trained and (a small ``SAMPLE``) those written as they come after it read back as W3's."""
+    import vnsearch.termdict
+    from vnsearch.termdict import _TAIL
+    from vnsearch.zdict import TRAINED
+
+    monkeypatch.setattr(vnsearch.termdict, "SAMPLE", sample)
+    # Vietnamese keys of one to four seed words, in three fields
+    sentences = [s.split() for s in _seed_sentences(20000)]
+    keys = sorted({bytes((0, n % 3)) + " ".join(s[n % 5:n % 5 + n % 4 + 1]).encode("utf-8")
+                   for n, s in enumerate(sentences)})
+    assert len(keys) > 15000
+    ours, w3 = _tables([(k, _value(k)) for k in keys], BLOCK_TERMS)
+    data = ours.dbfile.get(0, 10**9)
+    assert _TAIL.unpack(data[-_TAIL.size:])[5] == TRAINED
+    assert list(ours.items()) == list(w3.items())
+    rng = random.Random(3)
+    _same_answers(ours, w3, rng.sample(keys, 300) + [k + b"\x00" for k in rng.sample(keys, 100)])
+
+
 def test_a_damaged_term_dictionary_is_named_as_damage():
     from vnsearch.termdict import TermDictReader
 
@@ -498,13 +604,21 @@ def test_a_damaged_term_dictionary_is_named_as_damage():
     data = ours.dbfile.get(0, 10**6)
     with pytest.raises(ValueError, match="damaged term dictionary"):
         TermDictReader(BufferFile(data[:-3]), len(data) - 3)  # cut: no tail
-    cut = bytearray(data)
+    reader = TermDictReader(BufferFile(data), len(data))
+    unpack = reader._unpack
+    block = unpack(data[4:reader._starts[1]])  # the first block's frame
     # the first block: its lengths' width, the bytes each key after the first shares with the
     # one before it (7), the rests' lengths (7), the infos' lengths (8)
-    assert cut[4:27] == b"\x01" + b"\x05" * 7 + b"\x01" * 7 + b"\x01" * 8
-    cut[19] = 0x7F  # the first info's length, past the block's end
-    reader = TermDictReader(BufferFile(bytes(cut)), len(cut))
+    assert block[:23] == b"\x01" + b"\x05" * 7 + b"\x01" * 7 + b"\x01" * 8
+    cut = bytearray(block)
+    cut[15] = 0x7F  # the first info's length, past the block's end
+    reader._unpack = lambda frame: bytes(cut) if frame == data[4:reader._starts[1]] else unpack(frame)
     with pytest.raises(ValueError, match="damaged term dictionary"):
+        list(reader.items())
+    frames = bytearray(data)
+    frames[5:reader._starts[1]] = b"\xff" * (reader._starts[1] - 5)  # a frame that is no zstd frame
+    reader = TermDictReader(BufferFile(bytes(frames)), len(frames))
+    with pytest.raises(ValueError, match="damaged term dictionary: block 0"):
         list(reader.items())
 
 
@@ -543,8 +657,8 @@ def test_the_term_dictionary_of_a_dantri_sized_set_answers_as_w3s():
 
 
 def _info(terminfo) -> dict:
-    """A term info's statistics (where its postings lie is each format's own)."""
-    return {k: v for k, v in vars(terminfo).items() if k not in ("_offset", "_length")}
+    """A term info's statistics (where its postings lie, and how, is each format's own)."""
+    return {k: v for k, v in vars(terminfo).items() if k not in ("_offset", "_length", "_sole")}
 
 
 def test_cursors_and_prefixes_read_as_from_w3s_index(tmp_path):

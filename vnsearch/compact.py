@@ -1,5 +1,5 @@
 """vnsearch's compact index format: Whoosh's W3 codec with binary postings blocks, stored
-fields deflated with a preset dictionary and varint term infos (issue 15).
+fields compressed with a trained dictionary and varint term infos (issue 15).
 
 Whoosh keeps the storage, the table of contents, segments, merging and atomic commits; the
 codec decides only how a segment's postings and stored fields are laid out. What differs from
@@ -29,11 +29,11 @@ numpy arrays for ``scoring.py`` with ``np.frombuffer``: no pickle, no Python ste
 Vectors (postings keyed by terms, which vnsearch does not use) stay W3's.
 
 Stored fields. W3 pickles and zlib's each document's stored fields apart (``_stored`` column):
-a paragraph of 400 bytes compresses poorly alone. Here each document is still deflated alone (a
-query reads ~120 paragraphs scattered over the archive: blocks of several documents cost a
-block's decompression a read, measured below ``BLOCK_DOCS``), but with a preset dictionary, the
-segment's first 8 KB of stored fields: field names, article ids and common words are cheap
-from a document's first byte on.
+a paragraph of 400 bytes compresses poorly alone. Here each document is still compressed alone
+(a query reads ~120 paragraphs scattered over the archive: blocks of several documents cost a
+block's decompression a read, measured above ``DICTIONARY``), as a zstd frame with a dictionary
+trained on the segment's own documents (``StoredColumn``): field names, article ids and common
+words and phrases are cheap from a document's first byte on.
 
 Term infos. W3 writes 35 bytes a term (struct of floats and 32/64-bit integers); here its
 numbers are varints (``CompactTermInfo``). The term table is not W3's hash table but sorted
@@ -63,6 +63,7 @@ from whoosh.reading import TermNotFound
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from . import zdict
 from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 from .termdict import TermDictReader, TermDictWriter
 
@@ -195,10 +196,16 @@ class CompactPostingsWriter(W3PostingsWriter):
             packed = zlib.compress(data, self._compression)
             if len(packed) < len(data):
                 data, flags = packed, flags | _ZLIB
-        mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
-        head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)), _varint(len(ids)),
-                         _varint(int(ids[-1])), maxweight,
-                         bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
+        if last and self._blockcount == 0:
+            # the term's only block: what the rest of the header holds, the term info holds
+            # (postings, last document, largest weight, lengths), and it ends with the term
+            self._terminfo._sole = True
+            head = bytes((flags | _LAST,))
+        else:
+            mflag, maxweight = _number(float(self._maxweight), _MAXWEIGHT_FLOAT)
+            head = b"".join((bytes((flags | mflag | (_LAST if last else 0),)), _varint(len(data)),
+                             _varint(len(ids)), _varint(int(ids[-1])), maxweight,
+                             bytes((length_to_byte(self._minlength), length_to_byte(self._maxlength)))))
         self._postfile.write(head)
         self._postfile.write(data)
         self._blockcount += 1
@@ -300,9 +307,28 @@ class Block:
         return self.values[self.starts[i]:self.starts[i + 1]]
 
 
-def _head(buf, offset: int) -> tuple:
+def _sole(terminfo) -> tuple | None:
+    """What the header of a term's only block leaves to the term info (``_head``'s ``sole``):
+    (postings, last document, largest weight, shortest and longest length bytes); None for a
+    term of several blocks."""
+    if not getattr(terminfo, "_sole", False):
+        return None
+    minlength = 0 if terminfo._minlength is None else length_to_byte(terminfo._minlength)
+    maxweight = _FLOAT.unpack(_FLOAT.pack(terminfo._maxweight))[0]  # as written (a float32)
+    return terminfo._df, terminfo._maxid, maxweight, minlength, length_to_byte(terminfo._maxlength)
+
+
+def _head(buf, offset: int, sole: tuple | None = None) -> tuple:
     """(last block?, where its data starts, where it ends, postings, last document, largest
-    weight, shortest and longest length bytes, flags) of the block at ``offset``."""
+    weight, shortest and longest length bytes, flags) of the block at ``offset``; of the term's
+    only block (a flags byte and its data, to the end of ``buf``) when ``sole`` is given."""
+    if sole is not None:
+        if offset != 0 or len(buf) < 1 or not buf[0] & _LAST:
+            raise ValueError("damaged postings: a term's only block that is not its last")
+        n, maxid, maxweight, minlen, maxlen = sole
+        if n == 0 or n > MAX_BLOCK:
+            raise ValueError("damaged postings: a block of the wrong length")
+        return True, 1, len(buf), n, maxid, maxweight, minlen, maxlen, buf[0]
     try:
         flags = buf[offset]
         length, pos = _read_varint(buf, offset + 1)
@@ -338,10 +364,12 @@ class CompactLeafMatcher(W3LeafMatcher):
     """W3's leaf matcher over ``compact`` blocks. The term's postings are read from the
     postings file once; blocks are decoded when a posting of theirs is asked for."""
 
-    def __init__(self, postfile, startoffset, length, format_, term=None, scorer=None):
+    def __init__(self, postfile, terminfo, format_, term=None, scorer=None):
+        startoffset, length = terminfo.extent()
         if isinstance(length, tuple):  # W3TermInfo.from_bytes reads the length as a 1-tuple
             length = length[0]
         self._buf = postfile.get(startoffset, length)
+        self._sole = _sole(terminfo)
         super().__init__(postfile, startoffset, length, format_, term=term, byteids=False, scorer=scorer)
 
     def _read_header(self):
@@ -353,7 +381,7 @@ class CompactLeafMatcher(W3LeafMatcher):
         self._weights = None
         self._values = None
         self._i = 0
-        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position)
+        last, start, end, n, maxid, maxweight, minlen, maxlen, flags = _head(self._buf, position, self._sole)
         self._lastblock = last
         self._nextoffset = end
         self._dataoffset = start
@@ -391,15 +419,16 @@ class CompactLeafMatcher(W3LeafMatcher):
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of all the term's postings, whatever the matcher has
         read: for ``scoring._leaf_postings``."""
-        return postings_arrays(self._buf)
+        return postings_arrays(self._buf, self._sole)
 
 
-def postings_arrays(buf) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a term's ``compact`` blocks in ``buf``."""
+def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term's ``compact`` blocks in ``buf`` (``sole``: see
+    ``_head``)."""
     ids, weights = [], []
     offset, last = 0, False
     while not last:
-        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset)
+        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
         block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
         ids.append(block_ids)
         weights.append(block_weights)
@@ -436,189 +465,144 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags):
 
 # ------------------------------------------------------------------ stored fields
 
-# Measured on dantri's stored fields (15.3 MB pickled; 44,600 documents; one process, under
-# load): per document without a dictionary (W3) 12.3 MB at 6 µs a document read; per document
-# with an 8 KB dictionary 7.7 MB at 5 µs; 16 documents a block with a 32 KB dictionary 5.0 MB
-# but 47 µs a block read, most of a query's ~120 reads missing the blocks read before (3 to 4
-# ms a query, against a 5 ms target). zlib's setting up of a 32 KB dictionary alone costs
-# about 14 µs a read.
-BLOCK_DOCS = 1
-DICTIONARY = 8 * 1024
-_STORED_TAIL = struct.Struct("<IHI")  # blocks, documents a block, bytes of the dictionary
+# Measured on dantri's stored fields (15.3 MB pickled, two segments of 22,300 documents; issue
+# 15): each document deflated alone with the segment's first 8 KB as zlib's preset dictionary,
+# 7.7 MB at about 5 µs a read; each document a zstd frame alone with a 64 KB dictionary trained
+# on the segment's own documents, 5.3 MB at about 1 µs a read (112 KB: 0.14 MB less, 48 KB
+# more to read on opening a segment). Blocks of 16 documents with zlib and a 32 KB dictionary
+# gave 5.0 MB but 47 µs a block read, most of a query's ~120 reads missing the blocks read
+# before (3 to 4 ms a query, against a 5 ms target): documents stay apart.
+DICTIONARY = 64 * 1024  # bytes of the trained dictionary
+SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
+LEVEL = 19
+_STORED_MAGIC = b"vnZ1"
+_STORED_TAIL = struct.Struct("<IBBI4s")  # documents, width of a length, dictionary kind, its bytes, magic
 
 
-class BlockStoredColumn(columns.Column):
-    """Stored fields (any picklable value a document) compressed ``block_docs`` documents at a
-    time (``BLOCK_DOCS``: one), with a preset dictionary: the last ``DICTIONARY`` bytes of the
-    segment's first pickled documents (field names, article ids and common words are then cheap
-    from a block's first byte on).
+class StoredColumn(columns.Column):
+    """Stored fields (any picklable value a document), each document's pickle a zstd frame of
+    its own, compressed with a dictionary trained on the segment's own documents (the first
+    ``SAMPLE`` bytes of them): field names, article ids and Vietnamese words and phrases are
+    cheap from a document's first byte on, and a read decompresses one document.
 
-    Layout: the dictionary; the blocks, deflated (raw deflate, without zlib's header and
-    checksum: 6 bytes a document, and reads take half the time; the index's checksums cover
-    damage) (each document's pickle length as a uint32, 0 for
-    none, then the pickles); the uint32 offset of each block's end; the number of blocks, the
-    documents a block and the dictionary's length."""
+    Layout: the dictionary; each document's frame (zstd without its magic number, checksum and
+    dictionary id: the index's checksums cover damage; empty for a document without stored
+    fields); each frame's length as a uint16 or uint32; the tail: documents, the width of a
+    length, the dictionary's kind and length, ``vnZ1``."""
 
-    def __init__(self, block_docs: int = BLOCK_DOCS, level: int = 9):
-        self._block_docs = block_docs
+    def __init__(self, level: int = LEVEL):
         self._level = level
 
     def writer(self, dbfile):
-        return BlockStoredWriter(dbfile, self._block_docs, self._level)
+        return StoredWriter(dbfile, self._level)
 
     def reader(self, dbfile, basepos, length, doccount):
-        return BlockStoredReader(dbfile, basepos, length, doccount)
+        return StoredReader(dbfile, basepos, length, doccount)
 
 
-class BlockStoredWriter(columns.ColumnWriter):
-    def __init__(self, dbfile, block_docs: int, level: int):
+class StoredWriter(columns.ColumnWriter):
+    def __init__(self, dbfile, level: int):
         super().__init__(dbfile)
-        self._block_docs = block_docs
         self._level = level
-        self._block = 0  # number of the block being filled
-        self._values: list = [None] * block_docs
-        self._pending: list[list] = []  # blocks waiting for the dictionary
-        self._sample: list[bytes] = []
+        self._count = 0  # documents written or held
+        self._held: list[tuple[int, bytes]] = []  # (document, pickle) waiting for the dictionary
         self._sampled = 0
-        self._zdict: bytes | None = None
-        self._ends: list[int] = []
-        self._written = 0
+        self._packer = None
+        self._lengths: list[int] = []
 
     def _start(self) -> None:
-        """Write the dictionary, then the blocks that waited for it."""
-        self._zdict = b"".join(self._sample)[-DICTIONARY:]
-        self._sample = []
-        self._dbfile.write(self._zdict)
-        self._written = len(self._zdict)
-        pending, self._pending = self._pending, []
-        for values in pending:
-            self._write(values)
+        """Train the dictionary on the documents held, write it, then them."""
+        kind, data = zdict.train([p for _, p in self._held], DICTIONARY)
+        self._kind, self._dict_len = kind, len(data)
+        self._dbfile.write(data)
+        self._packer = zdict.compressor(kind, data, self._level)
+        held, self._held = self._held, []
+        for docnum, data in held:
+            self._write(docnum, data)
 
-    def _write(self, values: list) -> None:
-        if any(v is not None for v in values):
-            packer = zlib.compressobj(self._level, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, self._zdict)
-            lengths = struct.pack(f"<{len(values)}I", *(0 if v is None else len(v) for v in values))
-            payload = lengths + b"".join(v for v in values if v is not None)
-            data = packer.compress(payload) + packer.flush()
-            self._dbfile.write(data)
-            self._written += len(data)
-        self._ends.append(self._written)
-
-    def _flush_until(self, block: int) -> None:
-        while self._block < block:
-            if self._zdict is None:
-                self._pending.append(self._values)
-            else:
-                self._write(self._values)
-            self._values = [None] * self._block_docs
-            self._block += 1
+    def _write(self, docnum: int, data: bytes) -> None:
+        self._lengths.extend([0] * (docnum - len(self._lengths)))  # documents without stored fields
+        frame = self._packer.compress(data)
+        self._dbfile.write(frame)
+        self._lengths.append(len(frame))
 
     def add(self, docnum, value):
-        block, slot = divmod(docnum, self._block_docs)
-        if block < self._block:
+        if docnum < self._count:
             raise ValueError(f"stored fields added out of order (document {docnum})")
-        self._flush_until(block)
+        self._count = docnum + 1
         # pickled now: Whoosh's per-document writer clears the dict it hands over once added
         data = dumps(value, pickle.HIGHEST_PROTOCOL)
-        self._values[slot] = data
-        if self._zdict is None:
-            self._sample.append(data)
-            self._sampled += len(data)
-            if self._sampled >= DICTIONARY:
-                self._start()
+        if self._packer is not None:
+            self._write(docnum, data)
+            return
+        self._held.append((docnum, data))
+        self._sampled += len(data)
+        if self._sampled >= SAMPLE:
+            self._start()
 
     def finish(self, doccount):
-        if self._zdict is None:
+        if self._packer is None:
             self._start()
-        self._flush_until(-(-doccount // self._block_docs))
-        self._dbfile.write(np.asarray(self._ends, dtype="<u4").tobytes())
-        self._dbfile.write(_STORED_TAIL.pack(len(self._ends), self._block_docs, len(self._zdict)))
+        if doccount < len(self._lengths):
+            raise ValueError(f"stored fields of document {len(self._lengths) - 1} in a segment of {doccount}")
+        self._lengths.extend([0] * (doccount - len(self._lengths)))
+        lengths = np.asarray(self._lengths, dtype=np.int64)
+        width = 2 if not len(lengths) or lengths.max() <= 0xFFFF else 4
+        self._dbfile.write(lengths.astype(f"<u{width}").tobytes())
+        self._dbfile.write(_STORED_TAIL.pack(doccount, width, self._kind, self._dict_len, _STORED_MAGIC))
 
 
-class BlockStoredReader(columns.ColumnReader):
-    _KEEP = 8  # decoded blocks kept
-
+class StoredReader(columns.ColumnReader):
     def __init__(self, dbfile, basepos, length, doccount):
         super().__init__(dbfile, basepos, length, doccount)
         if length < _STORED_TAIL.size:
-            raise ValueError("damaged stored fields: shorter than their index")
-        nblocks, self._block_docs, zlen = _STORED_TAIL.unpack(
+            raise ValueError("not vnsearch's stored fields (schema 13): shorter than their tail")
+        count, width, kind, dict_len, magic = _STORED_TAIL.unpack(
             dbfile.get(basepos + length - _STORED_TAIL.size, _STORED_TAIL.size))
-        table = length - _STORED_TAIL.size - 4 * nblocks
-        if self._block_docs == 0 or table < zlen or nblocks * self._block_docs < doccount:
-            raise ValueError("damaged stored fields: an index that does not fit")
-        ends = np.frombuffer(dbfile.get(basepos + table, 4 * nblocks), dtype="<u4").astype(np.int64)
-        if len(ends) and (ends[-1] != table or ends[0] < zlen or (np.diff(ends) < 0).any()):
-            raise ValueError("damaged stored fields: block offsets that do not fit")
-        self._zdict = dbfile.get(basepos, zlen)
+        if magic != _STORED_MAGIC:
+            raise ValueError("not vnsearch's stored fields (schema 13): rebuild the index")
+        table = length - _STORED_TAIL.size - width * count
+        if width not in (2, 4) or kind not in (zdict.NONE, zdict.RAW, zdict.TRAINED) or count != doccount \
+                or table < dict_len:
+            raise ValueError("damaged stored fields: a tail that does not fit")
+        lengths = np.frombuffer(dbfile.get(basepos + table, width * count), dtype=f"<u{width}")
+        ends = np.cumsum(lengths, dtype=np.int64) + dict_len
+        if count and ends[-1] != table:
+            raise ValueError("damaged stored fields: frames that do not fill the column")
         # (views of the arrays, not lists: a query reads a few dozen of the segment's ~20,000
         # offsets, and making lists of them all was 1 ms of every cold query a segment)
-        self._starts = memoryview(np.concatenate((np.array([zlen], dtype=np.int64), ends[:-1])))
         self._ends = memoryview(ends)
-        self._lengths = struct.Struct(f"<{self._block_docs}I")
-        self._cache: dict[int, list] = {}
-
-    def _inflate(self, start: int, end: int) -> bytes:
-        unpacker = zlib.decompressobj(-15, self._zdict)
-        data = unpacker.decompress(self._dbfile.get(self._basepos + start, end - start)) + unpacker.flush()
-        if not unpacker.eof:  # raw deflate has no checksum: a cut stream ends early
-            raise ValueError("damaged stored fields: a block cut short")
-        return data
-
-    def _block(self, block: int) -> list | None:
-        values = self._cache.get(block)
-        if values is None:
-            start, end = self._starts[block], self._ends[block]
-            if start == end:
-                return None
-            data = self._inflate(start, end)
-            try:
-                lengths = self._lengths.unpack_from(data)
-            except struct.error:
-                raise ValueError("damaged stored fields: a block shorter than its lengths") from None
-            values, pos = [], self._lengths.size
-            for n in lengths:
-                values.append(data[pos:pos + n] if n else None)
-                pos += n
-            if pos != len(data):
-                raise ValueError("damaged stored fields: a block of the wrong length")
-            if len(self._cache) >= self._KEEP:
-                self._cache.clear()
-            self._cache[block] = values
-        return values
+        self._starts = memoryview(np.concatenate((np.array([dict_len], dtype=np.int64), ends[:-1])))
+        self._unpack = zdict.Decompressor(kind, bytes(dbfile.get(basepos, dict_len)))
 
     def __getitem__(self, docnum):
         if not 0 <= docnum < self._doccount:
             raise IndexError(f"no document {docnum} of {self._doccount}")
-        if self._block_docs == 1:  # a block is one document: nothing to keep decoded
-            start, end = self._starts[docnum], self._ends[docnum]
-            if start == end:
-                return None
-            data = self._inflate(start, end)
-            if len(data) < 5 or int.from_bytes(data[:4], "little") != len(data) - 4:
-                raise ValueError("damaged stored fields: a block of the wrong length")
-            return loads(data[4:])
-        block, slot = divmod(docnum, self._block_docs)
-        values = self._block(block)
-        value = None if values is None else values[slot]
-        return None if value is None else loads(value)  # a fresh object: a caller's change stays its own
+        start, end = self._starts[docnum], self._ends[docnum]
+        if start == end:
+            return None
+        try:
+            data = self._unpack(self._dbfile.get(self._basepos + start, end - start))
+        except ValueError as e:
+            raise ValueError(f"damaged stored fields: document {docnum} ({e})") from None
+        return loads(data)  # a fresh object: a caller's change stays its own
 
     def __iter__(self):
         for docnum in range(self._doccount):
             yield self[docnum]
 
 
-STORED_BLOCKS = BlockStoredColumn()
+STORED = StoredColumn()
 
 
 class CompactPerDocWriter(W3PerDocWriter):
     def _create_column(self, fieldname, column):
-        super()._create_column(fieldname, STORED_BLOCKS if fieldname == "_stored" else column)
+        super()._create_column(fieldname, STORED if fieldname == "_stored" else column)
 
 
 class CompactPerDocReader(W3PerDocReader):
     def stored_fields(self, docnum):
-        reader = self._cached_reader("_stored", STORED_BLOCKS)
+        reader = self._cached_reader("_stored", STORED)
         if reader is None:
             return {}
         v = reader[docnum]
@@ -627,19 +611,22 @@ class CompactPerDocReader(W3PerDocReader):
 
 # ------------------------------------------------------------------ term infos
 
-_TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS = 0x01, 0x02, 0x04, 0x08
+_TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS, _TI_SOLE = 0x01, 0x02, 0x04, 0x08, 0x10
 
 
 class CompactTermInfo(W3TermInfo):
     """W3's term info (total weight, document frequency, shortest and longest field length,
     largest weight, first and last document, where the postings are), its numbers as varints:
     12 bytes for a term of a few postings where W3 writes 35. Postings inlined in the term
-    info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them."""
+    info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them. A term
+    of one postings block says so (``_sole``): that block's header is its flags byte alone."""
+
+    _sole = False
 
     def to_bytes(self):
         if self.is_inlined():
             return bytes((_TI_INLINED,)) + W3TermInfo.to_bytes(self)
-        flags = 0
+        flags = _TI_SOLE if self._sole else 0
         wflag, weight = _number(self._weight, _TI_WEIGHT_FLOAT)
         mflag, maxweight = _number(self._maxweight, _TI_MAXWEIGHT_FLOAT)
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
@@ -660,6 +647,7 @@ class CompactTermInfo(W3TermInfo):
             terminfo.__dict__.update(w3.__dict__)
             return terminfo
         terminfo = cls()
+        terminfo._sole = bool(flags & _TI_SOLE)
         terminfo._weight, pos = _read_number(s, 1, flags & _TI_WEIGHT_FLOAT)
         terminfo._df, pos = _read_varint(s, pos)
         terminfo._minlength = byte_to_length(s[pos])
@@ -767,7 +755,7 @@ class CompactTermsReader(W3TermsReader):
         offset, length = terminfo.extent()
         if isinstance(length, tuple):  # (as ``CompactLeafMatcher``)
             length = length[0]
-        return postings_arrays(self._postfile.get(offset, length))
+        return postings_arrays(self._postfile.get(offset, length), _sole(terminfo))
 
     # a missing term: KeyError, as W3's (readers answer 0 for it)
     def frequency(self, fieldname, tbytes):
@@ -807,7 +795,7 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
 
 class CompactCodec(TermAtATimeW3Codec):
     """vnsearch's index format (see the module's doc): W3 with compact postings blocks and
-    stored fields compressed in blocks."""
+    stored fields compressed a document at a time with a trained dictionary."""
 
     def per_document_writer(self, storage, segment):
         return CompactPerDocWriter(self, storage, segment)
@@ -837,5 +825,4 @@ class CompactCodec(TermAtATimeW3Codec):
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        return CompactLeafMatcher(dbfile, terminfo, format_, term=term, scorer=scorer)

@@ -11,19 +11,21 @@ binary search over a small index and a block read.
 
 Layout:
 
-    b"VNT1"
-    blocks    each of BLOCK_TERMS terms (the last may hold fewer), one after the other:
+    b"VNT2"
+    blocks    each of BLOCK_TERMS terms (the last may hold fewer), one after the other, each a
+              zstd frame (``zdict``: dictionary trained on the segment's blocks) of:
                 a width byte (1, 2 or 4: the bytes of each length that follows)
                 for each key after the block's first: the bytes it shares with the key
                 before it; then for each of them the length of the rest of the key; then
                 the length of each term's info (the first's too)
                 the rests of the keys, one after the other (the first key is the index's)
                 the infos, one after the other
+    dictionary  zstd's, of the kind the tail names
     index     the offset of each block and of the end of the blocks (unsigned integers of
               ``width`` bytes); the offset of each block's first key in the keys that follow
               and of their end (uint32); the blocks' first keys, whole
     extras    a pickle (the field map, as W3's hash table keeps it)
-    tail      index offset, extras offset, terms, terms a block, width, b"VNT1"
+    tail      index offset, extras offset, terms, terms a block, width, dictionary kind, b"VNT2"
 
 The lengths come before the bytes so that a block is decoded with slices and one loop over
 its keys (``_decode``), not a varint at a time. Measured on the term dictionaries of the
@@ -50,9 +52,18 @@ from itertools import accumulate
 
 import numpy as np
 
-MAGIC = b"VNT1"
+from . import zdict
+
+MAGIC = b"VNT2"
 BLOCK_TERMS = 16
-_TAIL = struct.Struct("<QQQIB4s")
+_TAIL = struct.Struct("<QQQIBB4s")
+# Each block a zstd frame with a dictionary trained on the segment's blocks (``zdict``), the
+# first ``SAMPLE`` bytes of them: on dantri's two segments, 1.19 MB of blocks each became 0.84 MB
+# with a 32 KB dictionary (0.99 MB zlib'd a block at a time, 0.86 MB with 16 KB, 0.83 MB with
+# 64 KB), about 3 µs a block to decompress.
+DICTIONARY = 32 * 1024
+SAMPLE = 4 * 1024 * 1024
+LEVEL = 19
 
 
 def _shared(a: bytes, b: bytes) -> int:
@@ -78,6 +89,9 @@ class TermDictWriter:
         self._lastkey: bytes | None = None
         self._firsts: list[bytes] = []
         self._offsets: list[int] = []
+        self._held: list[bytes] = []  # blocks waiting for the dictionary
+        self._sampled = 0
+        self._packer = None
         self._count = 0
         dbfile.write(MAGIC)
         self._written = len(MAGIC)
@@ -105,16 +119,37 @@ class TermDictWriter:
         top = max(lengths, default=0)
         width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
         data = b"".join((bytes((width,)), np.asarray(lengths, dtype=f"<u{width}").tobytes(), *rests, *values))
-        self._offsets.append(self._written)
-        self.dbfile.write(data)
-        self._written += len(data)
         self._block = []
+        if self._packer is not None:
+            self._write(data)
+            return
+        self._held.append(data)
+        self._sampled += len(data)
+        if self._sampled >= SAMPLE:
+            self._start()
+
+    def _start(self) -> None:
+        """Train the dictionary on the blocks held, then write them."""
+        self._kind, self._dict = zdict.train(self._held, DICTIONARY)
+        self._packer = zdict.compressor(self._kind, self._dict, LEVEL)
+        held, self._held = self._held, []
+        for data in held:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        frame = self._packer.compress(data)
+        self._offsets.append(self._written)
+        self.dbfile.write(frame)
+        self._written += len(frame)
 
     def close(self) -> int:
         if self._block:
             self._flush()
-        index_pos = self._written
-        offsets = self._offsets + [index_pos]
+        if self._packer is None:
+            self._start()
+        offsets = self._offsets + [self._written]
+        self.dbfile.write(self._dict)  # between the blocks and the index
+        index_pos = self._written + len(self._dict)
         width = 4 if index_pos <= 0xFFFFFFFF else 8
         key_ends = np.cumsum([0] + [len(k) for k in self._firsts], dtype=np.int64)
         if key_ends[-1] > 0xFFFFFFFF:
@@ -125,7 +160,7 @@ class TermDictWriter:
         self.dbfile.write(index)
         self.dbfile.write(extras)
         extras_pos = index_pos + len(index)
-        self.dbfile.write(_TAIL.pack(index_pos, extras_pos, self._count, self._block_terms, width, MAGIC))
+        self.dbfile.write(_TAIL.pack(index_pos, extras_pos, self._count, self._block_terms, width, self._kind, MAGIC))
         end = extras_pos + len(extras) + _TAIL.size
         self.dbfile.close()
         return end
@@ -149,7 +184,7 @@ class TermDictReader:
         self.is_closed = False
         if length < len(MAGIC) + _TAIL.size:
             raise _damaged("shorter than its header and tail")
-        index_pos, extras_pos, count, block_terms, width, magic = _TAIL.unpack(
+        index_pos, extras_pos, count, block_terms, width, kind, magic = _TAIL.unpack(
             dbfile.get(length - _TAIL.size, _TAIL.size))
         if magic != MAGIC or dbfile.get(0, len(MAGIC)) != MAGIC:
             raise _damaged("not vnsearch's term dictionary (an index of another version?)")
@@ -163,9 +198,13 @@ class TermDictReader:
         index = dbfile.get(index_pos, index_len)
         self._starts = np.frombuffer(index, dtype=f"<u{width}", count=nblocks + 1).tolist()
         key_ends = np.frombuffer(index, dtype="<u4", count=nblocks + 1, offset=width * (nblocks + 1)).tolist()
-        if self._starts[0] != len(MAGIC) or self._starts[-1] != index_pos or key_ends[0] != 0 \
+        if self._starts[0] != len(MAGIC) or not self._starts[-1] <= index_pos or key_ends[0] != 0 \
                 or key_ends[-1] != index_len - fixed:
             raise _damaged("block offsets that do not fit")
+        try:
+            self._unpack = zdict.Decompressor(kind, bytes(dbfile.get(self._starts[-1], index_pos - self._starts[-1])))
+        except ValueError as e:
+            raise _damaged(str(e)) from None
         keys = index[fixed:]  # the blocks' first keys, for bisect: a few thousand short slices
         self._first = [keys[a:z] for a, z in zip(key_ends, key_ends[1:])]
         self._count = count
@@ -181,7 +220,10 @@ class TermDictReader:
         """(keys, the block's bytes, where each value starts and the last ends) of block ``b``:
         a look-up slices the one value it wants."""
         start, end = self._starts[b], self._starts[b + 1]
-        buf = self.dbfile.get(start, end - start)
+        try:
+            buf = self._unpack(self.dbfile.get(start, end - start))
+        except ValueError as e:
+            raise _damaged(f"block {b} ({e})") from None
         n = min(self._block_terms, self._count - b * self._block_terms)
         m = 3 * n - 2  # lengths: shared and rest of the keys after the first, values
         width = buf[0] if buf else 0
