@@ -33,6 +33,8 @@ from vnsearch.compact import (
     CompactTermInfo,
     CompactTermsReader,
     StoredColumn,
+    _sole,
+    positions_arrays,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
@@ -148,6 +150,35 @@ def test_positions_read_back_as_written(case, blocklimit):
         got.append((matcher.id(), matcher.value_as("positions"), matcher.value_as("frequency")))
         matcher.next()
     assert got == [(d, fmt.decode_positions(v), fmt.decode_frequency(v)) for d, _, v in postings]
+
+
+def term_bytes(buf, terminfo):
+    """(the term's postings bytes, its ``sole``), as the terms reader hands them out."""
+    stored = CompactTermInfo.from_bytes(terminfo.to_bytes())
+    offset, length = stored.extent()
+    length = length[0] if isinstance(length, tuple) else length
+    return buf[offset:offset + length], _sole(stored)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=positions_postings(), blocklimit=blocklimits)
+def test_positions_as_arrays_are_the_positions_written(case, blocklimit):
+    """What phrases read (matching.phrase_documents): every block of the term at once."""
+    fmt, postings = case
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    ids, counts, positions = positions_arrays(*term_bytes(buf, terminfo))
+    written = [fmt.decode_positions(v) for _, _, v in postings]
+    assert ids.tolist() == [d for d, _, _ in postings]
+    assert counts.tolist() == [len(p) for p in written]
+    assert positions.tolist() == [x for p in written for x in p]
+
+
+@settings(max_examples=20, deadline=None)
+@given(case=st.one_of(frequency_postings(), existence_postings()), blocklimit=blocklimits)
+def test_a_term_without_positions_has_no_position_arrays(case, blocklimit):
+    fmt, postings = case
+    buf, terminfo = write_term(fmt, postings, blocklimit)
+    assert positions_arrays(*term_bytes(buf, terminfo)) is None
 
 
 @settings(max_examples=60, deadline=None)

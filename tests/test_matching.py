@@ -182,3 +182,38 @@ def test_by_article_date_order_is_not_crowded_out_by_long_articles(tmp_path):
     assert results.total == 12
     assert [h.article_id for h in results.hits] == [f"a{i:02}" for i in range(11, 1, -1)]
     assert all(h.paragraph == 1 for h in results.hits)
+
+
+def test_phrases_on_positions_are_whooshs_phrases_across_segments_and_deletions(seed_corpus, tmp_path):
+    """``matching.phrase_documents`` (positions read as arrays, for phrases with many candidates)
+    finds exactly what Whoosh's ``Phrase`` query finds, on every two- and three-syllable run of
+    seed 000 ("hội nghị trực tuyến", "Bộ Tư pháp", "6 tháng đầu năm"), in the text and in the
+    titles, on an index of two segments where seed 000's old version is deleted."""
+    from whoosh.query import Phrase
+    from whoosh.searching import Searcher as WhooshSearcher
+
+    from vnsearch.analysis import text_tokens
+    from vnsearch.schema import CONTENT_FOLDED, TITLE_FOLDED
+    from vnsearch.search.matching import phrase_documents
+
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(seed_corpus), index_dir)
+    seed = seed_corpus / f"{SEED_000}.txt"
+    original = seed.read_text(encoding="utf-8")
+    seed.write_text(original + "\nHội nghị trực tuyến kết thúc lúc 12 giờ, hội nghị trực tuyến lần hai vào tháng 12.\n",
+                    encoding="utf-8")
+    vnsearch.update_index(str(seed_corpus), index_dir)
+    words = [t.folded for t in text_tokens(original)][:400]
+    runs = {tuple(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
+    runs |= {("hoi", "nghi", "hoi"), ("nam", "nam"), ("khong", "co", "trong", "bai")}  # repeated, absent
+    with vnsearch.Searcher(index_dir) as searcher:
+        reader, cache = searcher._reader, searcher._cache
+        assert len(list(reader.leaf_readers())) == 2 and reader.has_deletions()
+        with WhooshSearcher(reader, closereader=False) as whoosh:
+            for field in (CONTENT_FOLDED, TITLE_FOLDED):
+                found = 0
+                for run in sorted(runs):
+                    expected = sorted(whoosh.docs_for_query(Phrase(field, list(run))))
+                    assert phrase_documents(cache, field, list(run)).tolist() == expected, (field, run)
+                    found += bool(expected)
+                assert found > (100 if field == CONTENT_FOLDED else 10)  # (the title: its runs)

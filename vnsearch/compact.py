@@ -438,6 +438,30 @@ def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndar
     return np.concatenate(ids), np.concatenate(weights)
 
 
+def positions_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(document numbers, each posting's number of positions, the positions one posting after
+    the other, each ascending) of a term's ``compact`` blocks in ``buf``; None when its blocks
+    do not hold positions. For phrases checked with numpy (``matching.phrase_documents``)
+    instead of Whoosh's span matchers, a Python step a posting."""
+    ids, counts, positions = [], [], []
+    offset, last = 0, False
+    while not last:
+        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
+        block = Block(buf, start, end, n, maxid, flags)
+        if block.positions is None or block.vmode not in (_V_POS, _V_POS_COUNTED):
+            return None
+        ids.append(block.ids)
+        counts.append(block.counts)
+        # gaps restart at each posting: a running sum, less the sum before the posting
+        running = np.cumsum(block.positions)
+        before = np.concatenate(([0], running))[block.starts[:-1]]
+        positions.append(running - np.repeat(before, block.counts))
+        offset = end
+    if len(ids) == 1:
+        return ids[0], counts[0], positions[0]
+    return np.concatenate(ids), np.concatenate(counts), np.concatenate(positions)
+
+
 def _ids_and_weights(buf, offset, end, n, maxid, flags):
     """(document numbers, weights, the weights as integers when written so, and the block's
     data, the offset after the weights in it and its end)."""
@@ -756,6 +780,18 @@ class CompactTermsReader(W3TermsReader):
         if isinstance(length, tuple):  # (as ``CompactLeafMatcher``)
             length = length[0]
         return postings_arrays(self._postfile.get(offset, length), _sole(terminfo))
+
+    def positions_arrays(self, fieldname, tbytes):
+        """``postings_arrays`` with each posting's positions (``positions_arrays``); None for
+        postings inlined in the term info or written without positions. TermNotFound for a
+        term the segment lacks."""
+        terminfo = self.term_info(fieldname, tbytes)
+        if terminfo.is_inlined():
+            return None
+        offset, length = terminfo.extent()
+        if isinstance(length, tuple):
+            length = length[0]
+        return positions_arrays(self._postfile.get(offset, length), _sole(terminfo))
 
     # a missing term: KeyError, as W3's (readers answer 0 for it)
     def frequency(self, fieldname, tbytes):

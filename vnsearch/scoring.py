@@ -86,6 +86,37 @@ def _leaf_postings(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np
     return np.frombuffer(ids, dtype=np.int64), np.frombuffer(tfs, dtype=np.float32)
 
 
+def _leaf_positions(segreader, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(docnums, positions a posting, the positions one posting after the other) of one term in
+    one segment, deleted documents included. ValueError for a field without positions."""
+    direct = getattr(getattr(segreader, "_terms", None), "positions_arrays", None)
+    if direct is not None and not segreader.is_closed:  # vnsearch's compact codec, read in place
+        try:
+            found = direct(fieldname, segreader._text_to_bytes(fieldname, term))
+        except TermNotFound:
+            return _NO_POSITIONS
+        if found is not None:
+            return found
+    try:  # inlined postings (a term of one posting), another codec: Whoosh's matcher
+        matcher = segreader.postings(fieldname, term)
+    except TermNotFound:
+        return _NO_POSITIONS
+    leaf = getattr(matcher, "child", matcher)
+    if not leaf.supports("positions"):
+        raise ValueError(f"the field {fieldname} keeps no positions")
+    ids, counts, positions = array("q"), array("q"), array("q")
+    while leaf.is_active():
+        found = leaf.value_as("positions")
+        ids.append(leaf.id())
+        counts.append(len(found))
+        positions.extend(found)
+        leaf.next()
+    return tuple(np.frombuffer(a, dtype=np.int64) for a in (ids, counts, positions))
+
+
+_NO_POSITIONS = (np.zeros(0, dtype=np.int64),) * 3
+
+
 class PostingsCache:
     """Postings, field lengths and the deleted-document mask of one open Whoosh reader."""
 
@@ -159,6 +190,22 @@ class PostingsCache:
             _, (old_ids, _) = self._postings.popitem(last=False)
             self._held -= len(old_ids)
         return result
+
+    def positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(the global docnum of each position, the position) of ``term`` in the live documents,
+        ordered by document and position. Not kept: phrases ask for them once a query."""
+        parts_docs, parts_positions = [], []
+        for seg, offset in self.leaves:
+            ids, counts, positions = _leaf_positions(seg, fieldname, term)
+            if len(ids):
+                parts_docs.append(np.repeat(ids + offset, counts))
+                parts_positions.append(positions)
+        if not parts_docs:
+            return _NO_POSITIONS[:2]
+        docs = np.concatenate(parts_docs)
+        positions = np.concatenate(parts_positions)
+        keep = self.live[docs]
+        return (docs, positions) if keep.all() else (docs[keep], positions[keep])
 
     def bm25_denominator(self, fieldname: str, term: str, k1: float, b: float) -> np.ndarray:
         """BM25's ``tf + k1 × (1 - b + b × length / average length)`` of each of the term's

@@ -28,7 +28,11 @@ from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITL
 
 PARAGRAPHS = "paragraphs"
 ARTICLES = "articles"
-PHRASE_VERIFY_MAX = 5000  # phrase candidates checked on stored text; beyond, Whoosh's positions
+PHRASE_VERIFY_MAX = 5000  # exact phrase candidates checked on stored text; beyond, on positions
+# Past this many candidates a phrase is first found on the folded positions (``phrase_documents``):
+# reading and tokenizing a candidate's text costs about 30 µs, the positions of a common
+# syllable a few milliseconds (vntc, the 24 phrases of news-short.txt: see the README)
+PHRASE_POSITIONS_MIN = 300
 
 _NOT_NAME = re.compile(r"[\W_]+")
 
@@ -37,6 +41,25 @@ def name_key(name: str) -> str:
     """A source or topic name as compared: case, diacritics, spaces and punctuation ignored
     ("Dân trí", "dan tri", "DANTRI" and "dantri.com.vn" all hold "dantri")."""
     return _NOT_NAME.sub("", text.fold(text.nfc(name)).lower())
+
+
+def phrase_documents(cache, fieldname: str, terms: list[str]) -> np.ndarray:
+    """Docnums where ``terms`` stand at consecutive positions of ``fieldname`` (Whoosh's
+    ``Phrase`` with its default slop of 1), from the terms' positions as arrays: each term's
+    (document, position - its place in the phrase) pairs, intersected. Whoosh's span matchers
+    took a Python step a posting (on vntc, "liên quan đến" 0.4 s a query)."""
+    keys = None
+    for place, term in sorted(enumerate(terms), key=lambda item: len(cache.postings(fieldname, item[1])[0])):
+        docs, positions = cache.positions(fieldname, term)
+        start = positions - place  # where the phrase would begin
+        inside = start >= 0
+        mine = (docs[inside] << 32) | start[inside]
+        keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+        if not len(keys):
+            break
+    if keys is None:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(keys >> 32)
 
 
 @dataclass(frozen=True)
@@ -79,14 +102,11 @@ class Filters:
 
 
 class Matcher:
-    """Match masks over one open index: its ``PostingsCache``, its Whoosh reader (stored
-    text) and ``whoosh_searcher``, which makes a Whoosh searcher over that reader: asked only
-    for a phrase with more than ``PHRASE_VERIFY_MAX`` candidates."""
+    """Match masks over one open index: its ``PostingsCache`` and its Whoosh reader."""
 
-    def __init__(self, cache, reader, whoosh_searcher):
+    def __init__(self, cache, reader):
         self.cache = cache
         self.reader = reader
-        self.whoosh_searcher = whoosh_searcher
         self._memo: dict = {}
 
     # ----------------------------------------------------------------- units
@@ -139,14 +159,14 @@ class Matcher:
         # a word that may be written apart in the text (covid19, tphcm, vắcxin): positions skip
         # its parts, and the stored text is read with its joined runs
         joined = any(t.variant or not could_be_syllable(t.folded) for t in leaf.tokens)
-        if len(docs) > PHRASE_VERIFY_MAX and not joined:
-            # Whoosh checks folded positions without reading texts; an exact phrase then also
-            # requires each exact syllable somewhere in the text (``docs``).
-            from whoosh.query import Phrase  # (whoosh.query and its searcher: only here)
-
-            q = Phrase(folded_field, [t.folded for t in leaf.tokens])
-            found = np.fromiter(self.whoosh_searcher().docs_for_query(q), dtype=np.int64)
-            return np.intersect1d(docs, found) if leaf.exact else found
+        if len(docs) > PHRASE_POSITIONS_MIN and not joined:
+            # the folded phrase on positions, without reading texts: the answer for a phrase typed
+            # without diacritics; an exact one is then checked on the text of what is left, or,
+            # past PHRASE_VERIFY_MAX, only required to hold each exact syllable (``docs``)
+            docs = np.intersect1d(docs, phrase_documents(self.cache, folded_field, [t.folded for t in leaf.tokens]),
+                                  assume_unique=True)
+            if not leaf.exact or len(docs) > PHRASE_VERIFY_MAX:
+                return docs
         key = "title" if title else "text"
         keep = []
         for d in docs.tolist():

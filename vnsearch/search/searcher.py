@@ -116,11 +116,9 @@ class Searcher:
         self.weights = DEFAULT_WEIGHTS if weights is None else weights
         self._ix = open_index(index_dir)
         with reading(index_dir):
-            # the reader alone: Whoosh's searcher (and whoosh.query, whoosh.searching) is made
-            # only for what needs it (``_whoosh_searcher``)
+            # the reader alone: no Whoosh searcher (nor whoosh.query, whoosh.searching)
             self._reader = self._ix.reader()
             self._cache = PostingsCache(self._reader)
-        self._searcher = None
         self._readings: dict[str, list[tuple[str, int]]] = {}
         self._article_stats: article_rank.ArticleStats | None = None
         self._lead_stats: article_rank.ArticleStats | None = None
@@ -136,17 +134,7 @@ class Searcher:
             self._lexicon = IndexLexicon(self._cache, self._reader)
         return self._lexicon
 
-    def _whoosh_searcher(self):
-        """Whoosh's searcher over this reader, made on first use."""
-        if self._searcher is None:
-            from whoosh.searching import Searcher as WhooshSearcher
-
-            self._searcher = WhooshSearcher(self._reader, closereader=False, fromindex=self._ix)
-        return self._searcher
-
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
         self._reader.close()
 
     def __enter__(self) -> "Searcher":
@@ -273,7 +261,7 @@ class Searcher:
     def _matches(self, aq: AnalysedQuery, unit: str, filters: Filters | None, relaxed: bool = False):
         """(mask over ``unit``, the same as a mask over paragraphs) of the query's matches
         within ``filters``."""
-        matcher = Matcher(self._cache, self._reader, self._whoosh_searcher)
+        matcher = Matcher(self._cache, self._reader)
         mask = matcher.match(aq.tree, unit, relaxed)
         if filters is not None and filters.active:
             allowed = matcher.filter_mask(filters)
