@@ -4,6 +4,7 @@ milliseconds a query. A script, not a test.
 
     python bench/warm.py --index INDEX                 # paragraphs, as bench/run.py's "warm query"
     python bench/warm.py --index INDEX --by-article
+    python bench/warm.py --index INDEX --kinds         # also: quoted phrases and the others apart
 
 For an A/B of query code on one machine shared with other work, run the old code and the new
 alternately on the same index, several times (PYTHONPATH=<old checkout> python bench/warm.py
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument("--index", required=True)
     parser.add_argument("--queries", default=str(QUERIES))
     parser.add_argument("--by-article", action="store_true")
+    parser.add_argument("--kinds", action="store_true", help="also the figures of quoted phrases and of the others")
     args = parser.parse_args()
     import vnsearch
     from vnsearch.search import Searcher
@@ -40,9 +42,16 @@ def main() -> None:
             searcher.search(q, one_per_article=args.by_article)
             wall.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-    print(json.dumps({"code": str(Path(vnsearch.__file__).parent.parent), "queries": len(queries),
-                      "wall_p50_ms": round(percentile(wall, 50), 2), "wall_p95_ms": round(percentile(wall, 95), 2),
-                      "cpu_p50_ms": round(percentile(cpu, 50), 2), "cpu_p95_ms": round(percentile(cpu, 95), 2)}))
+    out = {"code": str(Path(vnsearch.__file__).parent.parent), "queries": len(queries),
+           "wall_p50_ms": round(percentile(wall, 50), 2), "wall_p95_ms": round(percentile(wall, 95), 2),
+           "cpu_p50_ms": round(percentile(cpu, 50), 2), "cpu_p95_ms": round(percentile(cpu, 95), 2)}
+    if args.kinds:
+        for kind, pick in (("phrases", lambda q: '"' in q), ("others", lambda q: '"' not in q)):
+            times = [t for q, t in zip(queries, wall) if pick(q)]
+            if times:
+                out[kind] = {"queries": len(times), "wall_p50_ms": round(percentile(times, 50), 2),
+                             "wall_p95_ms": round(percentile(times, 95), 2), "wall_sum_ms": round(sum(times))}
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
