@@ -8,6 +8,7 @@ import os
 import random
 import re
 import shutil
+import zlib
 from itertools import islice, takewhile
 
 import numpy as np
@@ -33,6 +34,7 @@ from vnsearch.compact import (
     CompactTermInfo,
     CompactTermsReader,
     StoredColumn,
+    _ZLIB,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
@@ -148,6 +150,41 @@ def test_positions_read_back_as_written(case, blocklimit):
         got.append((matcher.id(), matcher.value_as("positions"), matcher.value_as("frequency")))
         matcher.next()
     assert got == [(d, fmt.decode_positions(v), fmt.decode_frequency(v)) for d, _, v in postings]
+
+
+def _folded_tich(n: int) -> tuple:
+    """(format, postings) of the folded syllable "tich" in ``n`` paragraphs: a common term's
+    positions, one or two a paragraph."""
+    fmt = formats.Positions()
+    return fmt, [(d * 3, float(1 + d % 2), fmt.encode([d % 40, d % 40 + 7][:1 + d % 2])) for d in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 3, 500])
+def test_a_block_deflated_without_zlibs_header_reads_back(n):
+    """Schema 14: a block's data is raw deflate at level 9 (no zlib header or Adler-32) when
+    that is smaller; a one-posting term's few bytes stay as they are."""
+    fmt, postings = _folded_tich(n)
+    buf, terminfo = write_term(fmt, postings, 1024)
+    flags, data = buf[7], buf[8:]  # the term's only block: its flags byte, then its data
+    if n == 500:
+        assert flags & _ZLIB
+        assert zlib.decompress(data, -15)  # raw deflate, no header
+        with pytest.raises(zlib.error):
+            zlib.decompress(data)
+    if n == 1:
+        assert not flags & _ZLIB
+    matcher = matcher_of(buf, terminfo, fmt)
+    assert read_all(matcher) == [(d, f32(w), v) for d, w, v in postings]
+
+
+def test_a_zlib_block_of_schema_13_is_named_as_damage():
+    """A block written by schema 13 (zlib with its header) is not read as some other postings."""
+    fmt, postings = _folded_tich(500)
+    buf, terminfo = write_term(fmt, postings, 1024)
+    old = buf[:8] + zlib.compress(zlib.decompress(buf[8:], -15), 3)
+    terminfo._length = len(old) - 7
+    with pytest.raises(ValueError, match="damaged postings block"):
+        read_all(matcher_of(old, terminfo, fmt))
 
 
 @settings(max_examples=60, deadline=None)
@@ -368,12 +405,14 @@ class _Schema11Codec(CompactCodec):
                               segment.open_file(storage, self.POSTS_EXT))
 
 
-@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12)])
+@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12),
+                                            (CompactCodec, 13)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
     segments with W3's term table with schema 11; schema 12's stored fields (deflated with
     zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
-    its marker asks for the rebuild first."""
+    its marker asks for the rebuild first; so does schema 13's (postings blocks zlib'd with a
+    header: ``test_a_zlib_block_of_schema_13_is_named_as_damage``)."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -382,7 +421,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 13
+    assert SCHEMA_VERSION == 14
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -391,7 +430,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 13" in r.stderr
+    assert f"schema {version}, this one reads 14" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
