@@ -25,7 +25,7 @@ from whoosh.system import pack_uint, pack_ushort
 import vnsearch
 from vnsearch import scoring
 from vnsearch.cli import cli
-from vnsearch.codec import TermAtATimeW3Codec, _in_place
+from vnsearch.codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
     CompactCodec,
     CompactLeafMatcher,
@@ -384,9 +384,49 @@ def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
+class _ExtentsOfHashTable:
+    """W3's hash table of whole term infos (offsets and lengths in them), answering as schema
+    14's term dictionary does: (the term info without them, offset, length)."""
+
+    def __init__(self, table):
+        self._table = table
+
+    @staticmethod
+    def _entry(value):
+        terminfo = CompactTermInfo.from_bytes(value)
+        if terminfo.is_inlined():
+            return value, 0, 0
+        return terminfo.to_bytes(extent=False), terminfo._offset, terminfo._length
+
+    def __getitem__(self, key):
+        return self._entry(self._table[key])
+
+    def items(self):
+        return ((k, self._entry(v)) for k, v in self._table.items())
+
+    def items_from(self, key):
+        return ((k, self._entry(v)) for k, v in self._table.items_from(key))
+
+    def __contains__(self, key):
+        return key in self._table
+
+    def __getattr__(self, name):  # the rest: the table's own
+        return getattr(self._table, name)
+
+
 class _Schema11Terms(CompactTermsReader):
     def __init__(self, codec, dbfile, length, postfile):
         W3TermsReader.__init__(self, codec, dbfile, length, postfile)  # W3's hash table
+        self._tindex = _ExtentsOfHashTable(self._tindex)
+
+
+class _Schema11FieldWriter(CompactFieldWriter):
+    """Whole term infos (their offsets and lengths too) in W3's hash table."""
+
+    def __init__(self, codec, storage, segment):
+        W3FieldWriter.__init__(self, codec, storage, segment)
+
+    _add_term = TermAtATimeFieldWriter._add_term
 
 
 class _Schema11Codec(CompactCodec):
@@ -394,9 +434,7 @@ class _Schema11Codec(CompactCodec):
     terms."""
 
     def field_writer(self, storage, segment):
-        writer = CompactFieldWriter.__new__(CompactFieldWriter)
-        W3FieldWriter.__init__(writer, self, storage, segment)
-        return writer
+        return _Schema11FieldWriter(self, storage, segment)
 
     def terms_reader(self, storage, segment):
         storage = _in_place(storage)
@@ -406,13 +444,14 @@ class _Schema11Codec(CompactCodec):
 
 
 @pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12),
-                                            (CompactCodec, 13)])
+                                            (CompactCodec, 13), (CompactCodec, 14)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
     segments with W3's term table with schema 11; schema 12's stored fields (deflated with
     zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
     its marker asks for the rebuild first; so does schema 13's (postings blocks zlib'd with a
-    header: ``test_a_zlib_block_of_schema_13_is_named_as_damage``)."""
+    header: ``test_a_zlib_block_of_schema_13_is_named_as_damage``) and schema 14's (term infos
+    with their offsets in b"VNT2": ``test_a_term_dictionary_of_schema_14_is_refused``)."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -421,7 +460,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 14
+    assert SCHEMA_VERSION == 15
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -430,7 +469,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 14" in r.stderr
+    assert f"schema {version}, this one reads 15" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
@@ -607,6 +646,67 @@ def test_the_term_dictionary_at_its_block_boundaries():
     assert ours.closest(keys[-1] + b"\x00") is None and list(ours.items_from(keys[-1] + b"\x00")) == []
     assert ours.entry(len(keys)) is None
     _same_answers(ours, w3, keys + [between, b"", b"\x00", b"\x00\x00", b"\x00\x00ho_tich", b"\xff"])
+
+
+def _extents_table(items, block_terms, start=7):
+    """A ``TermDictReader`` written with extents: (key, value, extent length) items, the first
+    extent at ``start``."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from vnsearch.termdict import TermDictReader, TermDictWriter
+
+    storage = RamStorage()
+    writer = TermDictWriter(storage.create_file("ours"), block_terms, extents=True)
+    offset = start
+    for key, value, length in items:
+        writer.add(key, value, (offset, length))
+        offset += length
+    writer.close()
+    return TermDictReader(storage.open_file("ours"), storage.file_length("ours"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(keys=vn_keys, lengths=st.lists(st.sampled_from([0, 1, 3, 255, 256, 70_000, 2**32 - 1]), min_size=300,
+                                      max_size=300),
+       block_terms=st.sampled_from([1, 3, 16]))
+def test_term_extents_read_back_from_their_lengths(keys, lengths, block_terms):
+    """Schema 15: a term's postings offset is not written; it is where the term before ended
+    (each block keeps its first one), whatever the lengths (0: an inlined term; offsets past
+    4 GB)."""
+    items = [(k, _value(k), n) for k, n in zip(keys, lengths)]
+    ours = _extents_table(items, block_terms)
+    assert ours.has_extents
+    expected, offset = [], 7
+    for k, v, n in items:
+        expected.append((k, (v, offset, n)))
+        offset += n
+    assert list(ours.items()) == expected
+    for rank, (k, entry) in enumerate(expected):
+        assert ours[k] == entry and ours.entry(rank) == (k, entry)
+        assert list(islice(ours.items_from(k), 3)) == expected[rank:rank + 3]
+
+
+def test_term_extents_that_do_not_follow_each_other_are_refused():
+    from whoosh.filedb.filestore import RamStorage
+
+    from vnsearch.termdict import TermDictWriter
+
+    writer = TermDictWriter(RamStorage().create_file("t"), 4, extents=True)
+    writer.add(b"\x00\x00ho", b"info", (10, 5))
+    with pytest.raises(ValueError, match="not where the one before ended"):
+        writer.add(b"\x00\x00" + "hộ".encode("utf-8"), b"info", (16, 5))
+
+
+def test_a_term_dictionary_of_schema_14_is_refused():
+    """Schema 13's and 14's term dictionary (b"VNT2", term infos with their offsets) is refused as
+    another version's; its index's marker asks for the rebuild first."""
+    from vnsearch.termdict import TermDictReader
+
+    ours = _extents_table([(b"\x00\x00a%03d" % i, b"v", 3) for i in range(40)], 8)
+    data = ours.dbfile.get(0, 10**6)
+    old = b"VNT2" + data[4:-4] + b"VNT2"
+    with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
+        TermDictReader(BufferFile(old), len(old))
 
 
 def test_an_empty_term_dictionary():

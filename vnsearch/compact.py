@@ -60,7 +60,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
 )
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import zdict
@@ -626,11 +626,13 @@ class CompactTermInfo(W3TermInfo):
     largest weight, first and last document, where the postings are), its numbers as varints:
     12 bytes for a term of a few postings where W3 writes 35. Postings inlined in the term
     info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them. A term
-    of one postings block says so (``_sole``): that block's header is its flags byte alone."""
+    of one postings block says so (``_sole``): that block's header is its flags byte alone.
+    In the term dictionary (schema 15) the postings' offset and length are the dictionary's
+    extent of the term (``extent=False``), not the term info's."""
 
     _sole = False
 
-    def to_bytes(self):
+    def to_bytes(self, extent: bool = True):
         if self.is_inlined():
             return bytes((_TI_INLINED,)) + W3TermInfo.to_bytes(self)
         flags = _TI_SOLE if self._sole else 0
@@ -642,11 +644,19 @@ class CompactTermInfo(W3TermInfo):
             flags |= _TI_NO_IDS
         else:
             parts += [_varint(self._minid), _varint(self._maxid - self._minid)]
-        parts += [_varint(self._offset), _varint(self._length)]
+        if extent:
+            parts += [_varint(self._offset), _varint(self._length)]
         return bytes((flags | wflag | mflag,)) + b"".join(parts)
 
     @classmethod
-    def from_bytes(cls, s):
+    def from_entry(cls, entry: tuple):
+        """The term info of a term dictionary's value with its extent: (bytes, offset, length)."""
+        return cls.from_bytes(entry[0], entry[1:])
+
+    @classmethod
+    def from_bytes(cls, s, extent: tuple | None = None):
+        """The term info of ``to_bytes(extent=extent is None)``; ``extent``: (postings offset,
+        length) when they are not in ``s``."""
         flags = s[0]
         if flags & _TI_INLINED:
             w3 = W3TermInfo.from_bytes(s[1:])
@@ -666,8 +676,11 @@ class CompactTermInfo(W3TermInfo):
             terminfo._minid, pos = _read_varint(s, pos)
             span, pos = _read_varint(s, pos)
             terminfo._maxid = terminfo._minid + span
-        terminfo._offset, pos = _read_varint(s, pos)
-        terminfo._length, pos = _read_varint(s, pos)
+        if extent is None:
+            terminfo._offset, pos = _read_varint(s, pos)
+            terminfo._length, pos = _read_varint(s, pos)
+        else:
+            terminfo._offset, terminfo._length = extent
         return terminfo
 
 
@@ -713,7 +726,7 @@ class CompactFieldCursor(FieldCursor):
     def term_info(self):
         if self._pos is None:
             return None
-        return CompactTermInfo.from_bytes(self._value)
+        return CompactTermInfo.from_entry(self._value)
 
     def is_valid(self):
         return self._pos is not None
@@ -726,6 +739,8 @@ class CompactTermsReader(W3TermsReader):
         self._codec = codec
         self._dbfile = dbfile
         self._tindex = TermDictReader(dbfile, length)
+        if not self._tindex.has_extents:
+            raise ValueError("damaged term dictionary: no postings extents (an index of another version?)")
         self._fieldmap = self._tindex.extras["fieldmap"]
         self._postfile = postfile
         self._fieldunmap = [None] * len(self._fieldmap)
@@ -737,16 +752,16 @@ class CompactTermsReader(W3TermsReader):
 
     def items(self):
         decode = self._keydecoder
-        return ((decode(k), CompactTermInfo.from_bytes(v)) for k, v in self._tindex.items())
+        return ((decode(k), CompactTermInfo.from_entry(v)) for k, v in self._tindex.items())
 
     def items_from(self, fieldname, prefix):
         decode = self._keydecoder
-        return ((decode(k), CompactTermInfo.from_bytes(v))
+        return ((decode(k), CompactTermInfo.from_entry(v))
                 for k, v in self._tindex.items_from(self._keycoder(fieldname, prefix)))
 
     def term_info(self, fieldname, tbytes):
         try:
-            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+            return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)])
         except KeyError:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
 
@@ -766,10 +781,10 @@ class CompactTermsReader(W3TermsReader):
 
     # a missing term: KeyError, as W3's (readers answer 0 for it)
     def frequency(self, fieldname, tbytes):
-        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+        return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
 
     def doc_frequency(self, fieldname, tbytes):
-        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
+        return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
 
 
 # ------------------------------------------------------------------ the codec
@@ -783,7 +798,7 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
         self._storage = storage
         self._segment = segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
-        self._tindex = TermDictWriter(self._create_file(codec.TERMS_EXT))
+        self._tindex = TermDictWriter(self._create_file(codec.TERMS_EXT), extents=True)
         self._fieldmap = self._tindex.extras["fieldmap"] = {}
         self._postfile = self._create_file(codec.POSTS_EXT)
         self._postwriter = None
@@ -792,6 +807,15 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
 
     def _new_terminfo(self):
         return CompactTermInfo()
+
+    def _add_term(self, key: bytes, terminfo) -> None:
+        """The term info without its postings' offset and length: the term dictionary's
+        extent of the term (where the term before ended, and its length)."""
+        extent = (self._postfile.tell(), 0) if terminfo.is_inlined() else terminfo.extent()
+        self._tindex.add(key, terminfo.to_bytes(extent=False), extent)
+
+    def finish_term(self):  # W3FieldWriter's, through _add_term
+        self._add_term(pack_ushort(self._fieldid) + self._btext, self._postwriter.finish_postings())
 
     def start_term(self, btext):
         if self._postwriter is None:
