@@ -444,14 +444,17 @@ class _Schema11Codec(CompactCodec):
 
 
 @pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12),
-                                            (CompactCodec, 13), (CompactCodec, 14)])
+                                            (CompactCodec, 13), (CompactCodec, 14),
+                                            (CompactCodec, 15)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
     segments with W3's term table with schema 11; schema 12's stored fields (deflated with
     zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
     its marker asks for the rebuild first; so does schema 13's (postings blocks zlib'd with a
     header: ``test_a_zlib_block_of_schema_13_is_named_as_damage``) and schema 14's (term infos
-    with their offsets in b"VNT2": ``test_a_term_dictionary_of_schema_14_is_refused``)."""
+    with their offsets in b"VNT2": ``test_a_term_dictionary_of_schema_14_is_refused``); schema
+    15's one-posting blocks read by this version would take their empty gaps' width byte for
+    data, so its marker is what keeps them from being read."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -460,7 +463,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 15
+    assert SCHEMA_VERSION == 16
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -469,7 +472,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 15" in r.stderr
+    assert f"schema {version}, this one reads 16" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
@@ -551,6 +554,52 @@ def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids,
     assert ours_vars.pop("_sole") is sole
     assert ours_vars == vars(w3)
     assert len(CompactTermInfo.to_bytes(ours)) < len(W3TermInfo.to_bytes(w3))
+
+
+@pytest.mark.parametrize("weight, maxweight, lengths, ids, one", [
+    (2.0, 2.0, (14, 14), (5, 5), True),  # "tịch" twice in one paragraph of 14 words
+    (0.5, 0.5, (9, 9), (0, 0), True),  # a float weight
+    (-1.0, 0.0, (9, 9), (7, 7), False),  # a negative weight: its largest is 0
+    (2.0, 2.0, (14, 30), (5, 5), True),  # lengths of one byte each (14, 30: other bytes)
+])
+def test_a_one_posting_term_info_is_written_once(weight, maxweight, lengths, ids, one):
+    """Schema 16: the term info of one posting writes its weight, field length and document
+    once (they are the largest weight, the shortest and longest length, the first and last
+    document), and reads back as the long form does."""
+    from vnsearch.compact import _TI_ONE
+
+    info = CompactTermInfo()
+    info._sole = True
+    info._weight, info._df, info._maxweight = weight, 1, maxweight
+    info._minlength, info._maxlength = lengths
+    info._minid, info._maxid = ids
+    info.set_extent(1234, 5)
+    data = info.to_bytes(extent=False)
+    assert bool(data[0] & _TI_ONE) is (one and lengths[0] == lengths[1])
+    back = CompactTermInfo.from_bytes(data, (1234, 5))
+    w3 = W3TermInfo.from_bytes(W3TermInfo.to_bytes(info))
+    w3._length = w3._length[0]
+    back_vars = dict(vars(back))
+    assert back_vars.pop("_sole") is True
+    assert back_vars == vars(w3)
+
+
+@pytest.mark.parametrize("weight", [1.0, 3.0, 0.0, 0.5, 70_000.0])
+def test_a_one_posting_block_is_its_positions_alone(weight):
+    """Schema 16: a term of one posting (a word in one paragraph) writes no document gap (an
+    empty array is nothing, not a width byte) and no whole weight (the term info's largest
+    weight is it)."""
+    fmt = formats.Positions()
+    poses = list(range(0, 3 * int(max(weight, 1)), 3))[:3]
+    postings = [(41946, weight, fmt.encode(poses))]
+    buf, terminfo = write_term(fmt, postings, 1024)
+    block = buf[7:]
+    if weight in (1.0, 3.0, 70_000.0) and len(poses) == weight:
+        assert len(block) == 1 + 1 + len(poses)  # flags, the gaps' width byte, the gaps
+    matcher = matcher_of(buf, terminfo, fmt)
+    assert read_all(matcher) == [(d, f32(w), v) for d, w, v in postings]
+    ids, weights = matcher.arrays()
+    assert ids.tolist() == [41946] and weights.tolist() == [f32(weight)]
 
 
 # ------------------------------------------------------------------ the term dictionary

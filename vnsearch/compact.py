@@ -124,8 +124,15 @@ _V_MASK = 0x38
 _WIDTHS = (1, 2, 4)
 
 
+def _float32(x: float) -> float:
+    return _FLOAT.unpack(_FLOAT.pack(x))[0]
+
+
 def _uint_bytes(values: np.ndarray) -> bytes:
-    """An array of non-negative integers as a width byte and its byte planes."""
+    """An array of non-negative integers as a width byte and its byte planes; an empty one as
+    nothing (a one-posting block's document gaps)."""
+    if not len(values):
+        return b""
     top = int(values.max()) if len(values) else 0
     if top < 0 or top > 0xFFFFFFFF:
         raise ValueError(f"cannot store {top} as an unsigned 32-bit integer")
@@ -136,6 +143,8 @@ def _uint_bytes(values: np.ndarray) -> bytes:
 
 def _read_uints(buf, offset: int, n: int) -> tuple[np.ndarray, int]:
     """(the ``n`` integers written by ``_uint_bytes`` at ``offset``, the offset after them)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), offset
     width = buf[offset]
     if width not in _WIDTHS:
         raise ValueError(f"damaged postings block: integer width {width}")
@@ -194,7 +203,7 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = np.frombuffer(self._ids, dtype=np.uint32).astype(np.int64)
         weights = np.frombuffer(self._weights, dtype=np.float32)
-        flags, parts = self._encode(ids, weights, self._values)
+        flags, parts = self._encode(ids, weights, self._values, _float32(float(self._maxweight)))
         data = b"".join(parts)
         if self._compression and len(data) > 2:
             packed = zlib.compress(data, self._compression, -15)
@@ -215,16 +224,20 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list) -> tuple[int, list[bytes]]:
+    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list, maxweight: float) -> tuple[int, list[bytes]]:
+        """(flags, the arrays' bytes) of a block; ``maxweight``: its largest weight as the
+        header (or the term info) keeps it."""
         parts = [_uint_bytes(np.diff(ids))]
         whole = None
         if (weights == 1.0).all():
             flags = _W_ONES
             whole = np.ones(len(weights), dtype=np.int64)
-        elif (weights >= 0).all() and (weights <= 0xFFFFFFFF).all() and (weights == np.floor(weights)).all():
+        elif (weights >= 0).all() and (weights <= 0xFFFFFFFF).all() and (weights == np.floor(weights)).all() \
+                and (len(weights) > 1 or weights[0] == maxweight):
             flags = _W_INT
             whole = weights.astype(np.int64)
-            parts.append(_uint_bytes(whole))
+            if len(whole) > 1:  # a block of one posting: its weight is the block's largest
+                parts.append(_uint_bytes(whole))
         else:
             flags = _W_FLOAT
             parts.append(weights.astype("<f4").tobytes())
@@ -260,8 +273,9 @@ class Block:
 
     __slots__ = ("ids", "weights", "counts", "positions", "starts", "values", "vmode")
 
-    def __init__(self, buf, offset: int, end: int, n: int, maxid: int, flags: int):
-        self.ids, self.weights, whole, buf, offset, end = _ids_and_weights(buf, offset, end, n, maxid, flags)
+    def __init__(self, buf, offset: int, end: int, n: int, maxid: int, flags: int, maxweight: float):
+        self.ids, self.weights, whole, buf, offset, end = _ids_and_weights(buf, offset, end, n, maxid, flags,
+                                                                            maxweight)
         vmode = flags & _V_MASK
         if whole is None and vmode in (_V_FREQ, _V_POS):  # weights all 1
             whole = np.ones(n, dtype=np.int64)
@@ -395,7 +409,7 @@ class CompactLeafMatcher(W3LeafMatcher):
 
     def _read_data(self):
         self._data = Block(self._buf, self._dataoffset, self._nextoffset, self._blocklength, self._maxid,
-                           self._compression)
+                           self._compression, self._maxweight)
 
     def _read_ids(self):
         if self._data is None:
@@ -432,8 +446,8 @@ def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndar
     ids, weights = [], []
     offset, last = 0, False
     while not last:
-        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
-        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
+        last, start, end, n, maxid, maxweight, _, _, flags = _head(buf, offset, sole)
+        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags, maxweight)[:2]
         ids.append(block_ids)
         weights.append(block_weights)
         offset = end
@@ -442,9 +456,10 @@ def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndar
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _ids_and_weights(buf, offset, end, n, maxid, flags):
+def _ids_and_weights(buf, offset, end, n, maxid, flags, maxweight):
     """(document numbers, weights, the weights as integers when written so, and the block's
-    data, the offset after the weights in it and its end)."""
+    data, the offset after the weights in it and its end); ``maxweight``: the block's largest
+    weight, a one-posting block's weight when written as an integer."""
     if flags & _ZLIB:
         try:
             buf, offset = zlib.decompress(bytes(buf[offset:end]), -15), 0
@@ -462,7 +477,10 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags):
     if wmode == _W_ONES:
         return ids, np.ones(n, dtype=np.float32), None, buf, offset, end
     if wmode == _W_INT:
-        whole, offset = _read_uints(buf, offset, n)
+        if n == 1:
+            whole = np.array([maxweight], dtype=np.int64)
+        else:
+            whole, offset = _read_uints(buf, offset, n)
         return ids, whole.astype(np.float32), whole, buf, offset, end
     if wmode == _W_FLOAT and offset + 4 * n <= end:
         weights = np.frombuffer(buf, dtype="<f4", count=n, offset=offset).astype(np.float32)
@@ -619,6 +637,9 @@ class CompactPerDocReader(W3PerDocReader):
 # ------------------------------------------------------------------ term infos
 
 _TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS, _TI_SOLE = 0x01, 0x02, 0x04, 0x08, 0x10
+# one posting: its document is the first and the last, its weight the largest, its field length
+# the shortest and the longest; written once each (47,258 of dantri's 101,670 terms)
+_TI_ONE = 0x20
 
 
 class CompactTermInfo(W3TermInfo):
@@ -639,7 +660,14 @@ class CompactTermInfo(W3TermInfo):
         wflag, weight = _number(self._weight, _TI_WEIGHT_FLOAT)
         mflag, maxweight = _number(self._maxweight, _TI_MAXWEIGHT_FLOAT)
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
-        parts = [weight, _varint(self._df), bytes((minlength, length_to_byte(self._maxlength))), maxweight]
+        maxlength = length_to_byte(self._maxlength)
+        if self._df == 1 and self._minid is not None and self._minid == self._maxid and minlength == maxlength \
+                and (wflag != 0) == (mflag != 0) and weight == maxweight:
+            parts = [weight, bytes((minlength,)), _varint(self._minid)]
+            if extent:
+                parts += [_varint(self._offset), _varint(self._length)]
+            return bytes((flags | _TI_ONE | wflag,)) + b"".join(parts)
+        parts = [weight, _varint(self._df), bytes((minlength, maxlength)), maxweight]
         if self._minid is None or self._maxid is None:
             flags |= _TI_NO_IDS
         else:
@@ -666,22 +694,34 @@ class CompactTermInfo(W3TermInfo):
         terminfo = cls()
         terminfo._sole = bool(flags & _TI_SOLE)
         terminfo._weight, pos = _read_number(s, 1, flags & _TI_WEIGHT_FLOAT)
-        terminfo._df, pos = _read_varint(s, pos)
-        terminfo._minlength = byte_to_length(s[pos])
-        terminfo._maxlength = byte_to_length(s[pos + 1])
-        terminfo._maxweight, pos = _read_number(s, pos + 2, flags & _TI_MAXWEIGHT_FLOAT)
-        if flags & _TI_NO_IDS:
-            terminfo._minid = terminfo._maxid = None
+        if flags & _TI_ONE:
+            terminfo._df = 1
+            terminfo._minlength = terminfo._maxlength = byte_to_length(s[pos])
+            terminfo._maxweight = terminfo._weight
+            terminfo._minid, pos = _read_varint(s, pos + 1)
+            terminfo._maxid = terminfo._minid
         else:
-            terminfo._minid, pos = _read_varint(s, pos)
-            span, pos = _read_varint(s, pos)
-            terminfo._maxid = terminfo._minid + span
+            pos = terminfo._read_rest(s, pos, flags)
         if extent is None:
             terminfo._offset, pos = _read_varint(s, pos)
             terminfo._length, pos = _read_varint(s, pos)
         else:
             terminfo._offset, terminfo._length = extent
         return terminfo
+
+    def _read_rest(self, s, pos: int, flags: int) -> int:
+        """What ``from_bytes`` reads after the weight of a term of several postings."""
+        self._df, pos = _read_varint(s, pos)
+        self._minlength = byte_to_length(s[pos])
+        self._maxlength = byte_to_length(s[pos + 1])
+        self._maxweight, pos = _read_number(s, pos + 2, flags & _TI_MAXWEIGHT_FLOAT)
+        if flags & _TI_NO_IDS:
+            self._minid = self._maxid = None
+        else:
+            self._minid, pos = _read_varint(s, pos)
+            span, pos = _read_varint(s, pos)
+            self._maxid = self._minid + span
+        return pos
 
 
 class CompactFieldCursor(FieldCursor):
