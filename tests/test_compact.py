@@ -289,7 +289,8 @@ def test_stored_paragraphs_written_as_they_come_after_the_dictionary(monkeypatch
     import vnsearch.compact
 
     texts = source()
-    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 400_000)  # trained on the first ~1,000
+    # trained on the first ~1,500 (zstd trains a dictionary on four times its size or more)
+    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 5 * vnsearch.compact.DICTIONARY)
     docs = [None if i % 97 == 5 else {"article_id": f"news_{i // 20:04d}", "kind": "p", "para": i % 20 + 1,
                                       "text": text} for i, text in enumerate(texts)]
     reader, buf = write_stored(docs, len(docs))

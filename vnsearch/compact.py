@@ -493,11 +493,12 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags, maxweight):
 # Measured on dantri's stored fields (15.3 MB pickled, two segments of 22,300 documents; issue
 # 15): each document deflated alone with the segment's first 8 KB as zlib's preset dictionary,
 # 7.7 MB at about 5 µs a read; each document a zstd frame alone with a 64 KB dictionary trained
-# on the segment's own documents, 5.3 MB at about 1 µs a read (112 KB: 0.14 MB less, 48 KB
-# more to read on opening a segment). Blocks of 16 documents with zlib and a 32 KB dictionary
+# on the segment's own documents, 5.3 MB at about 1 µs a read. 112 KB instead (issue 15's 1.2 ×):
+# 5,374,643 -> 5,221,134 B, 48 KB more read on opening a segment; cold `vnsearch query` p50 / p95
+# 166 / 174 ms with 64 KB, 165 / 174 ms with 112 KB (bench/cold.py, 80 processes each). Blocks of 16 documents with zlib and a 32 KB dictionary
 # gave 5.0 MB but 47 µs a block read, most of a query's ~120 reads missing the blocks read
 # before (3 to 4 ms a query, against a 5 ms target): documents stay apart.
-DICTIONARY = 64 * 1024  # bytes of the trained dictionary
+DICTIONARY = 112 * 1024  # bytes of the trained dictionary
 SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
 LEVEL = 19
 _STORED_MAGIC = b"vnZ1"
