@@ -24,8 +24,10 @@ when not all 1, as integers when they are whole numbers (term frequencies) or as
 the values by kind: none, fixed-size values concatenated, a frequency equal to the weight (not
 written at all), positions (counts, when not equal to the weights, and the position gaps of
 each posting, as Whoosh's ``Positions`` encodes them), or any other bytes (lengths and bytes).
-The block is deflated (level 9, raw: no zlib header or checksum) when that makes it smaller. ``postings_arrays`` reads a term's blocks into
-numpy arrays for ``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
+The block is deflated (level 9, raw: no zlib header or checksum) when that makes it smaller.
+An empty array is written as nothing, and a block of one posting leaves its whole weight to its
+largest weight (schema 16). ``postings_arrays`` reads a term's blocks into numpy arrays for
+``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
 Vectors (postings keyed by terms, which vnsearch does not use) stay W3's.
 
 Stored fields. W3 pickles and zlib's each document's stored fields apart (``_stored`` column):
@@ -224,7 +226,8 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list, maxweight: float) -> tuple[int, list[bytes]]:
+    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list,
+                maxweight: float) -> tuple[int, list[bytes]]:
         """(flags, the arrays' bytes) of a block; ``maxweight``: its largest weight as the
         header (or the term info) keeps it."""
         parts = [_uint_bytes(np.diff(ids))]
@@ -495,9 +498,10 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags, maxweight):
 # 7.7 MB at about 5 µs a read; each document a zstd frame alone with a 64 KB dictionary trained
 # on the segment's own documents, 5.3 MB at about 1 µs a read. 112 KB instead (issue 15's 1.2 ×):
 # 5,374,643 -> 5,221,134 B, 48 KB more read on opening a segment; cold `vnsearch query` p50 / p95
-# 166 / 174 ms with 64 KB, 165 / 174 ms with 112 KB (bench/cold.py, 80 processes each). Blocks of 16 documents with zlib and a 32 KB dictionary
-# gave 5.0 MB but 47 µs a block read, most of a query's ~120 reads missing the blocks read
-# before (3 to 4 ms a query, against a 5 ms target): documents stay apart.
+# 166 / 174 ms with 64 KB, 165 / 174 ms with 112 KB (bench/cold.py, 80 processes each). Blocks
+# of 16 documents with zlib and a 32 KB dictionary gave 5.0 MB but 47 µs a block read, most of
+# a query's ~120 reads missing the blocks read before (3 to 4 ms a query, against a 5 ms
+# target): documents stay apart.
 DICTIONARY = 112 * 1024  # bytes of the trained dictionary
 SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
 LEVEL = 19

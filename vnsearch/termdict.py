@@ -225,7 +225,8 @@ class TermDictReader:
         nblocks = -(-count // block_terms) if block_terms else -1
         index_len = extras_pos - index_pos
         fixed = (width + 4 + ewidth) * (nblocks + 1)
-        if width not in (4, 8) or ewidth not in (0, 4, 8) or nblocks < 0 or not len(MAGIC) <= index_pos <= extras_pos <= length - _TAIL.size \
+        if width not in (4, 8) or ewidth not in (0, 4, 8) or nblocks < 0 \
+                or not len(MAGIC) <= index_pos <= extras_pos <= length - _TAIL.size \
                 or index_len < fixed:
             raise _damaged("an index that does not fit")
         self.extras = pickle.loads(dbfile.get(extras_pos, length - _TAIL.size - extras_pos))
