@@ -8,6 +8,7 @@ import os
 import random
 import re
 import shutil
+import zlib
 from itertools import islice, takewhile
 
 import numpy as np
@@ -24,7 +25,7 @@ from whoosh.system import pack_uint, pack_ushort
 import vnsearch
 from vnsearch import scoring
 from vnsearch.cli import cli
-from vnsearch.codec import TermAtATimeW3Codec, _in_place
+from vnsearch.codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
     CompactCodec,
     CompactLeafMatcher,
@@ -35,6 +36,7 @@ from vnsearch.compact import (
     StoredColumn,
     _sole,
     positions_arrays,
+    _ZLIB,
 )
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, MARKER, _add_article
@@ -181,6 +183,41 @@ def test_a_term_without_positions_has_no_position_arrays(case, blocklimit):
     assert positions_arrays(*term_bytes(buf, terminfo)) is None
 
 
+def _folded_tich(n: int) -> tuple:
+    """(format, postings) of the folded syllable "tich" in ``n`` paragraphs: a common term's
+    positions, one or two a paragraph."""
+    fmt = formats.Positions()
+    return fmt, [(d * 3, float(1 + d % 2), fmt.encode([d % 40, d % 40 + 7][:1 + d % 2])) for d in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 3, 500])
+def test_a_block_deflated_without_zlibs_header_reads_back(n):
+    """Schema 14: a block's data is raw deflate at level 9 (no zlib header or Adler-32) when
+    that is smaller; a one-posting term's few bytes stay as they are."""
+    fmt, postings = _folded_tich(n)
+    buf, terminfo = write_term(fmt, postings, 1024)
+    flags, data = buf[7], buf[8:]  # the term's only block: its flags byte, then its data
+    if n == 500:
+        assert flags & _ZLIB
+        assert zlib.decompress(data, -15)  # raw deflate, no header
+        with pytest.raises(zlib.error):
+            zlib.decompress(data)
+    if n == 1:
+        assert not flags & _ZLIB
+    matcher = matcher_of(buf, terminfo, fmt)
+    assert read_all(matcher) == [(d, f32(w), v) for d, w, v in postings]
+
+
+def test_a_zlib_block_of_schema_13_is_named_as_damage():
+    """A block written by schema 13 (zlib with its header) is not read as some other postings."""
+    fmt, postings = _folded_tich(500)
+    buf, terminfo = write_term(fmt, postings, 1024)
+    old = buf[:8] + zlib.compress(zlib.decompress(buf[8:], -15), 3)
+    terminfo._length = len(old) - 7
+    with pytest.raises(ValueError, match="damaged postings block"):
+        read_all(matcher_of(old, terminfo, fmt))
+
+
 @settings(max_examples=60, deadline=None)
 @given(case=any_postings, blocklimit=blocklimits, target=st.integers(0, 2**32))
 def test_skip_to_finds_the_first_posting_at_or_after_the_target(case, blocklimit, target):
@@ -283,7 +320,8 @@ def test_stored_paragraphs_written_as_they_come_after_the_dictionary(monkeypatch
     import vnsearch.compact
 
     texts = source()
-    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 400_000)  # trained on the first ~1,000
+    # trained on the first ~1,500 (zstd trains a dictionary on four times its size or more)
+    monkeypatch.setattr(vnsearch.compact, "SAMPLE", 5 * vnsearch.compact.DICTIONARY)
     docs = [None if i % 97 == 5 else {"article_id": f"news_{i // 20:04d}", "kind": "p", "para": i % 20 + 1,
                                       "text": text} for i, text in enumerate(texts)]
     reader, buf = write_stored(docs, len(docs))
@@ -378,9 +416,49 @@ def run(*args):
     return CliRunner().invoke(cli, list(args))
 
 
+class _ExtentsOfHashTable:
+    """W3's hash table of whole term infos (offsets and lengths in them), answering as schema
+    14's term dictionary does: (the term info without them, offset, length)."""
+
+    def __init__(self, table):
+        self._table = table
+
+    @staticmethod
+    def _entry(value):
+        terminfo = CompactTermInfo.from_bytes(value)
+        if terminfo.is_inlined():
+            return value, 0, 0
+        return terminfo.to_bytes(extent=False), terminfo._offset, terminfo._length
+
+    def __getitem__(self, key):
+        return self._entry(self._table[key])
+
+    def items(self):
+        return ((k, self._entry(v)) for k, v in self._table.items())
+
+    def items_from(self, key):
+        return ((k, self._entry(v)) for k, v in self._table.items_from(key))
+
+    def __contains__(self, key):
+        return key in self._table
+
+    def __getattr__(self, name):  # the rest: the table's own
+        return getattr(self._table, name)
+
+
 class _Schema11Terms(CompactTermsReader):
     def __init__(self, codec, dbfile, length, postfile):
         W3TermsReader.__init__(self, codec, dbfile, length, postfile)  # W3's hash table
+        self._tindex = _ExtentsOfHashTable(self._tindex)
+
+
+class _Schema11FieldWriter(CompactFieldWriter):
+    """Whole term infos (their offsets and lengths too) in W3's hash table."""
+
+    def __init__(self, codec, storage, segment):
+        W3FieldWriter.__init__(self, codec, storage, segment)
+
+    _add_term = TermAtATimeFieldWriter._add_term
 
 
 class _Schema11Codec(CompactCodec):
@@ -388,9 +466,7 @@ class _Schema11Codec(CompactCodec):
     terms."""
 
     def field_writer(self, storage, segment):
-        writer = CompactFieldWriter.__new__(CompactFieldWriter)
-        W3FieldWriter.__init__(writer, self, storage, segment)
-        return writer
+        return _Schema11FieldWriter(self, storage, segment)
 
     def terms_reader(self, storage, segment):
         storage = _in_place(storage)
@@ -399,12 +475,18 @@ class _Schema11Codec(CompactCodec):
                               segment.open_file(storage, self.POSTS_EXT))
 
 
-@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12)])
+@pytest.mark.parametrize("codec, version", [(TermAtATimeW3Codec, 10), (_Schema11Codec, 11), (CompactCodec, 12),
+                                            (CompactCodec, 13), (CompactCodec, 14),
+                                            (CompactCodec, 15)])
 def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch, codec, version):
     """What the previous versions wrote: W3 segments with schema 10 in the marker, compact
     segments with W3's term table with schema 11; schema 12's stored fields (deflated with
     zlib) are refused by this version's reader (``test_stored_fields_of_another_format_are_refused``),
-    its marker asks for the rebuild first."""
+    its marker asks for the rebuild first; so does schema 13's (postings blocks zlib'd with a
+    header: ``test_a_zlib_block_of_schema_13_is_named_as_damage``) and schema 14's (term infos
+    with their offsets in b"VNT2": ``test_a_term_dictionary_of_schema_14_is_refused``); schema
+    15's one-posting blocks read by this version would take their empty gaps' width byte for
+    data, so its marker is what keeps them from being read."""
     import vnsearch.indexer
 
     corpus = tmp_path / "corpus"
@@ -413,7 +495,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     with monkeypatch.context() as m:
         m.setattr(vnsearch.indexer, "CompactCodec", codec)
         vnsearch.update_index(str(corpus), str(index_dir))
-    assert SCHEMA_VERSION == 13
+    assert SCHEMA_VERSION == 16
     if codec is _Schema11Codec:  # read as this version's format, its term table is refused
         with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
             CompactCodec().terms_reader(*_segment_storage(index_dir))
@@ -422,7 +504,7 @@ def test_an_index_of_a_previous_format_asks_for_a_rebuild(tmp_path, monkeypatch,
     (index_dir / MARKER).write_text(json.dumps(marker))
     r = run("query", "hộ tịch", "--index", str(index_dir))
     assert r.exit_code == 2 and "Traceback" not in r.output
-    assert f"schema {version}, this one reads 13" in r.stderr
+    assert f"schema {version}, this one reads 16" in r.stderr
     assert r.stderr.strip().endswith("`vnsearch index --rebuild`"), r.stderr
     assert run("index", "--rebuild", "--index", str(index_dir)).exit_code == 0
     ix = whoosh_index.open_dir(str(index_dir))
@@ -504,6 +586,52 @@ def test_a_term_info_reads_back_as_w3s_does(weight, df, lengths, maxweight, ids,
     assert ours_vars.pop("_sole") is sole
     assert ours_vars == vars(w3)
     assert len(CompactTermInfo.to_bytes(ours)) < len(W3TermInfo.to_bytes(w3))
+
+
+@pytest.mark.parametrize("weight, maxweight, lengths, ids, one", [
+    (2.0, 2.0, (14, 14), (5, 5), True),  # "tịch" twice in one paragraph of 14 words
+    (0.5, 0.5, (9, 9), (0, 0), True),  # a float weight
+    (-1.0, 0.0, (9, 9), (7, 7), False),  # a negative weight: its largest is 0
+    (2.0, 2.0, (14, 30), (5, 5), True),  # lengths of one byte each (14, 30: other bytes)
+])
+def test_a_one_posting_term_info_is_written_once(weight, maxweight, lengths, ids, one):
+    """Schema 16: the term info of one posting writes its weight, field length and document
+    once (they are the largest weight, the shortest and longest length, the first and last
+    document), and reads back as the long form does."""
+    from vnsearch.compact import _TI_ONE
+
+    info = CompactTermInfo()
+    info._sole = True
+    info._weight, info._df, info._maxweight = weight, 1, maxweight
+    info._minlength, info._maxlength = lengths
+    info._minid, info._maxid = ids
+    info.set_extent(1234, 5)
+    data = info.to_bytes(extent=False)
+    assert bool(data[0] & _TI_ONE) is (one and lengths[0] == lengths[1])
+    back = CompactTermInfo.from_bytes(data, (1234, 5))
+    w3 = W3TermInfo.from_bytes(W3TermInfo.to_bytes(info))
+    w3._length = w3._length[0]
+    back_vars = dict(vars(back))
+    assert back_vars.pop("_sole") is True
+    assert back_vars == vars(w3)
+
+
+@pytest.mark.parametrize("weight", [1.0, 3.0, 0.0, 0.5, 70_000.0])
+def test_a_one_posting_block_is_its_positions_alone(weight):
+    """Schema 16: a term of one posting (a word in one paragraph) writes no document gap (an
+    empty array is nothing, not a width byte) and no whole weight (the term info's largest
+    weight is it)."""
+    fmt = formats.Positions()
+    poses = list(range(0, 3 * int(max(weight, 1)), 3))[:3]
+    postings = [(41946, weight, fmt.encode(poses))]
+    buf, terminfo = write_term(fmt, postings, 1024)
+    block = buf[7:]
+    if weight in (1.0, 3.0, 70_000.0) and len(poses) == weight:
+        assert len(block) == 1 + 1 + len(poses)  # flags, the gaps' width byte, the gaps
+    matcher = matcher_of(buf, terminfo, fmt)
+    assert read_all(matcher) == [(d, f32(w), v) for d, w, v in postings]
+    ids, weights = matcher.arrays()
+    assert ids.tolist() == [41946] and weights.tolist() == [f32(weight)]
 
 
 # ------------------------------------------------------------------ the term dictionary
@@ -599,6 +727,67 @@ def test_the_term_dictionary_at_its_block_boundaries():
     assert ours.closest(keys[-1] + b"\x00") is None and list(ours.items_from(keys[-1] + b"\x00")) == []
     assert ours.entry(len(keys)) is None
     _same_answers(ours, w3, keys + [between, b"", b"\x00", b"\x00\x00", b"\x00\x00ho_tich", b"\xff"])
+
+
+def _extents_table(items, block_terms, start=7):
+    """A ``TermDictReader`` written with extents: (key, value, extent length) items, the first
+    extent at ``start``."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from vnsearch.termdict import TermDictReader, TermDictWriter
+
+    storage = RamStorage()
+    writer = TermDictWriter(storage.create_file("ours"), block_terms, extents=True)
+    offset = start
+    for key, value, length in items:
+        writer.add(key, value, (offset, length))
+        offset += length
+    writer.close()
+    return TermDictReader(storage.open_file("ours"), storage.file_length("ours"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(keys=vn_keys, lengths=st.lists(st.sampled_from([0, 1, 3, 255, 256, 70_000, 2**32 - 1]), min_size=300,
+                                      max_size=300),
+       block_terms=st.sampled_from([1, 3, 16]))
+def test_term_extents_read_back_from_their_lengths(keys, lengths, block_terms):
+    """Schema 15: a term's postings offset is not written; it is where the term before ended
+    (each block keeps its first one), whatever the lengths (0: an inlined term; offsets past
+    4 GB)."""
+    items = [(k, _value(k), n) for k, n in zip(keys, lengths)]
+    ours = _extents_table(items, block_terms)
+    assert ours.has_extents
+    expected, offset = [], 7
+    for k, v, n in items:
+        expected.append((k, (v, offset, n)))
+        offset += n
+    assert list(ours.items()) == expected
+    for rank, (k, entry) in enumerate(expected):
+        assert ours[k] == entry and ours.entry(rank) == (k, entry)
+        assert list(islice(ours.items_from(k), 3)) == expected[rank:rank + 3]
+
+
+def test_term_extents_that_do_not_follow_each_other_are_refused():
+    from whoosh.filedb.filestore import RamStorage
+
+    from vnsearch.termdict import TermDictWriter
+
+    writer = TermDictWriter(RamStorage().create_file("t"), 4, extents=True)
+    writer.add(b"\x00\x00ho", b"info", (10, 5))
+    with pytest.raises(ValueError, match="not where the one before ended"):
+        writer.add(b"\x00\x00" + "hộ".encode("utf-8"), b"info", (16, 5))
+
+
+def test_a_term_dictionary_of_schema_14_is_refused():
+    """Schema 13's and 14's term dictionary (b"VNT2", term infos with their offsets) is refused as
+    another version's; its index's marker asks for the rebuild first."""
+    from vnsearch.termdict import TermDictReader
+
+    ours = _extents_table([(b"\x00\x00a%03d" % i, b"v", 3) for i in range(40)], 8)
+    data = ours.dbfile.get(0, 10**6)
+    old = b"VNT2" + data[4:-4] + b"VNT2"
+    with pytest.raises(ValueError, match="not vnsearch's term dictionary"):
+        TermDictReader(BufferFile(old), len(old))
 
 
 def test_an_empty_term_dictionary():

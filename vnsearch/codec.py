@@ -210,4 +210,8 @@ class TermAtATimeFieldWriter(W3FieldWriter):
             if start + limit < n:
                 pw._write_block()
         terminfo = pw.finish_postings()  # writes the last block, marked as the last
-        self._tindex.add(pack_ushort(self._fieldid) + btext, terminfo.to_bytes())
+        self._add_term(pack_ushort(self._fieldid) + btext, terminfo)
+
+    def _add_term(self, key: bytes, terminfo) -> None:
+        """The term's row in the term table (``W3FieldWriter.finish_term``'s)."""
+        self._tindex.add(key, terminfo.to_bytes())

@@ -24,8 +24,10 @@ when not all 1, as integers when they are whole numbers (term frequencies) or as
 the values by kind: none, fixed-size values concatenated, a frequency equal to the weight (not
 written at all), positions (counts, when not equal to the weights, and the position gaps of
 each posting, as Whoosh's ``Positions`` encodes them), or any other bytes (lengths and bytes).
-The block is zlib'd when that makes it smaller. ``postings_arrays`` reads a term's blocks into
-numpy arrays for ``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
+The block is deflated (level 9, raw: no zlib header or checksum) when that makes it smaller.
+An empty array is written as nothing, and a block of one posting leaves its whole weight to its
+largest weight (schema 16). ``postings_arrays`` reads a term's blocks into numpy arrays for
+``scoring.py`` with ``np.frombuffer``: no pickle, no Python step a posting.
 Vectors (postings keyed by terms, which vnsearch does not use) stay W3's.
 
 Stored fields. W3 pickles and zlib's each document's stored fields apart (``_stored`` column):
@@ -60,7 +62,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
 )
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import zdict
@@ -108,9 +110,13 @@ def _read_number(buf, pos: int, is_float: int) -> tuple[float, int]:
 
 
 MAX_BLOCK = 0xFFFF  # postings in a block
+# A block's data deflated at level 9 without zlib's header and Adler-32 (6 bytes a block: the
+# index's checksums cover damage): dantri's postings 5,831,381 -> 5,520,311 B over zlib's level
+# 3 with its header (level 9 alone 5,650,762; zstd level 19 without a dictionary 5,577,831).
+POSTINGS_LEVEL = 9
 
 # flags
-_ZLIB = 0x01
+_ZLIB = 0x01  # the data is raw deflate
 _LAST = 0x40  # the term's last block
 _MAXWEIGHT_FLOAT = 0x80  # the block's largest weight as a float32 (else a varint)
 _W_ONES, _W_INT, _W_FLOAT = 0x00, 0x02, 0x04  # weights
@@ -120,8 +126,15 @@ _V_MASK = 0x38
 _WIDTHS = (1, 2, 4)
 
 
+def _float32(x: float) -> float:
+    return _FLOAT.unpack(_FLOAT.pack(x))[0]
+
+
 def _uint_bytes(values: np.ndarray) -> bytes:
-    """An array of non-negative integers as a width byte and its byte planes."""
+    """An array of non-negative integers as a width byte and its byte planes; an empty one as
+    nothing (a one-posting block's document gaps)."""
+    if not len(values):
+        return b""
     top = int(values.max()) if len(values) else 0
     if top < 0 or top > 0xFFFFFFFF:
         raise ValueError(f"cannot store {top} as an unsigned 32-bit integer")
@@ -132,6 +145,8 @@ def _uint_bytes(values: np.ndarray) -> bytes:
 
 def _read_uints(buf, offset: int, n: int) -> tuple[np.ndarray, int]:
     """(the ``n`` integers written by ``_uint_bytes`` at ``offset``, the offset after them)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), offset
     width = buf[offset]
     if width not in _WIDTHS:
         raise ValueError(f"damaged postings block: integer width {width}")
@@ -168,7 +183,7 @@ class CompactPostingsWriter(W3PostingsWriter):
 
     keeps_empty_values = True  # every posting's value is kept, empty or not (W3 drops b"")
 
-    def __init__(self, postfile, blocklimit, compression=3, inlinelimit=1):
+    def __init__(self, postfile, blocklimit, compression=POSTINGS_LEVEL, inlinelimit=1):
         super().__init__(postfile, min(blocklimit, MAX_BLOCK), byteids=False, compression=compression,
                          inlinelimit=inlinelimit)
 
@@ -190,10 +205,10 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._terminfo.add_block(self)
         ids = np.frombuffer(self._ids, dtype=np.uint32).astype(np.int64)
         weights = np.frombuffer(self._weights, dtype=np.float32)
-        flags, parts = self._encode(ids, weights, self._values)
+        flags, parts = self._encode(ids, weights, self._values, _float32(float(self._maxweight)))
         data = b"".join(parts)
-        if self._compression and len(data) > 24:
-            packed = zlib.compress(data, self._compression)
+        if self._compression and len(data) > 2:
+            packed = zlib.compress(data, self._compression, -15)
             if len(packed) < len(data):
                 data, flags = packed, flags | _ZLIB
         if last and self._blockcount == 0:
@@ -211,16 +226,21 @@ class CompactPostingsWriter(W3PostingsWriter):
         self._blockcount += 1
         self._new_block()
 
-    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list) -> tuple[int, list[bytes]]:
+    def _encode(self, ids: np.ndarray, weights: np.ndarray, values: list,
+                maxweight: float) -> tuple[int, list[bytes]]:
+        """(flags, the arrays' bytes) of a block; ``maxweight``: its largest weight as the
+        header (or the term info) keeps it."""
         parts = [_uint_bytes(np.diff(ids))]
         whole = None
         if (weights == 1.0).all():
             flags = _W_ONES
             whole = np.ones(len(weights), dtype=np.int64)
-        elif (weights >= 0).all() and (weights <= 0xFFFFFFFF).all() and (weights == np.floor(weights)).all():
+        elif (weights >= 0).all() and (weights <= 0xFFFFFFFF).all() and (weights == np.floor(weights)).all() \
+                and (len(weights) > 1 or weights[0] == maxweight):
             flags = _W_INT
             whole = weights.astype(np.int64)
-            parts.append(_uint_bytes(whole))
+            if len(whole) > 1:  # a block of one posting: its weight is the block's largest
+                parts.append(_uint_bytes(whole))
         else:
             flags = _W_FLOAT
             parts.append(weights.astype("<f4").tobytes())
@@ -256,8 +276,9 @@ class Block:
 
     __slots__ = ("ids", "weights", "counts", "positions", "starts", "values", "vmode")
 
-    def __init__(self, buf, offset: int, end: int, n: int, maxid: int, flags: int):
-        self.ids, self.weights, whole, buf, offset, end = _ids_and_weights(buf, offset, end, n, maxid, flags)
+    def __init__(self, buf, offset: int, end: int, n: int, maxid: int, flags: int, maxweight: float):
+        self.ids, self.weights, whole, buf, offset, end = _ids_and_weights(buf, offset, end, n, maxid, flags,
+                                                                            maxweight)
         vmode = flags & _V_MASK
         if whole is None and vmode in (_V_FREQ, _V_POS):  # weights all 1
             whole = np.ones(n, dtype=np.int64)
@@ -391,7 +412,7 @@ class CompactLeafMatcher(W3LeafMatcher):
 
     def _read_data(self):
         self._data = Block(self._buf, self._dataoffset, self._nextoffset, self._blocklength, self._maxid,
-                           self._compression)
+                           self._compression, self._maxweight)
 
     def _read_ids(self):
         if self._data is None:
@@ -428,8 +449,8 @@ def postings_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.ndar
     ids, weights = [], []
     offset, last = 0, False
     while not last:
-        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
-        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags)[:2]
+        last, start, end, n, maxid, maxweight, _, _, flags = _head(buf, offset, sole)
+        block_ids, block_weights = _ids_and_weights(buf, start, end, n, maxid, flags, maxweight)[:2]
         ids.append(block_ids)
         weights.append(block_weights)
         offset = end
@@ -446,8 +467,8 @@ def positions_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.nda
     ids, counts, positions = [], [], []
     offset, last = 0, False
     while not last:
-        last, start, end, n, maxid, _, _, _, flags = _head(buf, offset, sole)
-        block = Block(buf, start, end, n, maxid, flags)
+        last, start, end, n, maxid, maxweight, _, _, flags = _head(buf, offset, sole)
+        block = Block(buf, start, end, n, maxid, flags, maxweight)
         if block.positions is None or block.vmode not in (_V_POS, _V_POS_COUNTED):
             return None
         ids.append(block.ids)
@@ -462,11 +483,15 @@ def positions_arrays(buf, sole: tuple | None = None) -> tuple[np.ndarray, np.nda
     return np.concatenate(ids), np.concatenate(counts), np.concatenate(positions)
 
 
-def _ids_and_weights(buf, offset, end, n, maxid, flags):
+def _ids_and_weights(buf, offset, end, n, maxid, flags, maxweight):
     """(document numbers, weights, the weights as integers when written so, and the block's
-    data, the offset after the weights in it and its end)."""
+    data, the offset after the weights in it and its end); ``maxweight``: the block's largest
+    weight, a one-posting block's weight when written as an integer."""
     if flags & _ZLIB:
-        buf, offset = zlib.decompress(bytes(buf[offset:end])), 0
+        try:
+            buf, offset = zlib.decompress(bytes(buf[offset:end]), -15), 0
+        except zlib.error as e:
+            raise ValueError(f"damaged postings block: {e}") from None
         end = len(buf)
     gaps, offset = _read_uints(buf, offset, n - 1)
     ids = np.empty(n, dtype=np.int64)
@@ -479,7 +504,10 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags):
     if wmode == _W_ONES:
         return ids, np.ones(n, dtype=np.float32), None, buf, offset, end
     if wmode == _W_INT:
-        whole, offset = _read_uints(buf, offset, n)
+        if n == 1:
+            whole = np.array([maxweight], dtype=np.int64)
+        else:
+            whole, offset = _read_uints(buf, offset, n)
         return ids, whole.astype(np.float32), whole, buf, offset, end
     if wmode == _W_FLOAT and offset + 4 * n <= end:
         weights = np.frombuffer(buf, dtype="<f4", count=n, offset=offset).astype(np.float32)
@@ -492,11 +520,13 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags):
 # Measured on dantri's stored fields (15.3 MB pickled, two segments of 22,300 documents; issue
 # 15): each document deflated alone with the segment's first 8 KB as zlib's preset dictionary,
 # 7.7 MB at about 5 µs a read; each document a zstd frame alone with a 64 KB dictionary trained
-# on the segment's own documents, 5.3 MB at about 1 µs a read (112 KB: 0.14 MB less, 48 KB
-# more to read on opening a segment). Blocks of 16 documents with zlib and a 32 KB dictionary
-# gave 5.0 MB but 47 µs a block read, most of a query's ~120 reads missing the blocks read
-# before (3 to 4 ms a query, against a 5 ms target): documents stay apart.
-DICTIONARY = 64 * 1024  # bytes of the trained dictionary
+# on the segment's own documents, 5.3 MB at about 1 µs a read. 112 KB instead (issue 15's 1.2 ×):
+# 5,374,643 -> 5,221,134 B, 48 KB more read on opening a segment; cold `vnsearch query` p50 / p95
+# 166 / 174 ms with 64 KB, 165 / 174 ms with 112 KB (bench/cold.py, 80 processes each). Blocks
+# of 16 documents with zlib and a 32 KB dictionary gave 5.0 MB but 47 µs a block read, most of
+# a query's ~120 reads missing the blocks read before (3 to 4 ms a query, against a 5 ms
+# target): documents stay apart.
+DICTIONARY = 112 * 1024  # bytes of the trained dictionary
 SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
 LEVEL = 19
 _STORED_MAGIC = b"vnZ1"
@@ -636,6 +666,9 @@ class CompactPerDocReader(W3PerDocReader):
 # ------------------------------------------------------------------ term infos
 
 _TI_INLINED, _TI_WEIGHT_FLOAT, _TI_MAXWEIGHT_FLOAT, _TI_NO_IDS, _TI_SOLE = 0x01, 0x02, 0x04, 0x08, 0x10
+# one posting: its document is the first and the last, its weight the largest, its field length
+# the shortest and the longest; written once each (47,258 of dantri's 101,670 terms)
+_TI_ONE = 0x20
 
 
 class CompactTermInfo(W3TermInfo):
@@ -643,27 +676,44 @@ class CompactTermInfo(W3TermInfo):
     largest weight, first and last document, where the postings are), its numbers as varints:
     12 bytes for a term of a few postings where W3 writes 35. Postings inlined in the term
     info (an ``inlinelimit`` above 1; vnsearch's is 1) are written as W3 writes them. A term
-    of one postings block says so (``_sole``): that block's header is its flags byte alone."""
+    of one postings block says so (``_sole``): that block's header is its flags byte alone.
+    In the term dictionary (schema 15) the postings' offset and length are the dictionary's
+    extent of the term (``extent=False``), not the term info's."""
 
     _sole = False
 
-    def to_bytes(self):
+    def to_bytes(self, extent: bool = True):
         if self.is_inlined():
             return bytes((_TI_INLINED,)) + W3TermInfo.to_bytes(self)
         flags = _TI_SOLE if self._sole else 0
         wflag, weight = _number(self._weight, _TI_WEIGHT_FLOAT)
         mflag, maxweight = _number(self._maxweight, _TI_MAXWEIGHT_FLOAT)
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
-        parts = [weight, _varint(self._df), bytes((minlength, length_to_byte(self._maxlength))), maxweight]
+        maxlength = length_to_byte(self._maxlength)
+        if self._df == 1 and self._minid is not None and self._minid == self._maxid and minlength == maxlength \
+                and (wflag != 0) == (mflag != 0) and weight == maxweight:
+            parts = [weight, bytes((minlength,)), _varint(self._minid)]
+            if extent:
+                parts += [_varint(self._offset), _varint(self._length)]
+            return bytes((flags | _TI_ONE | wflag,)) + b"".join(parts)
+        parts = [weight, _varint(self._df), bytes((minlength, maxlength)), maxweight]
         if self._minid is None or self._maxid is None:
             flags |= _TI_NO_IDS
         else:
             parts += [_varint(self._minid), _varint(self._maxid - self._minid)]
-        parts += [_varint(self._offset), _varint(self._length)]
+        if extent:
+            parts += [_varint(self._offset), _varint(self._length)]
         return bytes((flags | wflag | mflag,)) + b"".join(parts)
 
     @classmethod
-    def from_bytes(cls, s):
+    def from_entry(cls, entry: tuple):
+        """The term info of a term dictionary's value with its extent: (bytes, offset, length)."""
+        return cls.from_bytes(entry[0], entry[1:])
+
+    @classmethod
+    def from_bytes(cls, s, extent: tuple | None = None):
+        """The term info of ``to_bytes(extent=extent is None)``; ``extent``: (postings offset,
+        length) when they are not in ``s``."""
         flags = s[0]
         if flags & _TI_INLINED:
             w3 = W3TermInfo.from_bytes(s[1:])
@@ -673,19 +723,34 @@ class CompactTermInfo(W3TermInfo):
         terminfo = cls()
         terminfo._sole = bool(flags & _TI_SOLE)
         terminfo._weight, pos = _read_number(s, 1, flags & _TI_WEIGHT_FLOAT)
-        terminfo._df, pos = _read_varint(s, pos)
-        terminfo._minlength = byte_to_length(s[pos])
-        terminfo._maxlength = byte_to_length(s[pos + 1])
-        terminfo._maxweight, pos = _read_number(s, pos + 2, flags & _TI_MAXWEIGHT_FLOAT)
-        if flags & _TI_NO_IDS:
-            terminfo._minid = terminfo._maxid = None
+        if flags & _TI_ONE:
+            terminfo._df = 1
+            terminfo._minlength = terminfo._maxlength = byte_to_length(s[pos])
+            terminfo._maxweight = terminfo._weight
+            terminfo._minid, pos = _read_varint(s, pos + 1)
+            terminfo._maxid = terminfo._minid
         else:
-            terminfo._minid, pos = _read_varint(s, pos)
-            span, pos = _read_varint(s, pos)
-            terminfo._maxid = terminfo._minid + span
-        terminfo._offset, pos = _read_varint(s, pos)
-        terminfo._length, pos = _read_varint(s, pos)
+            pos = terminfo._read_rest(s, pos, flags)
+        if extent is None:
+            terminfo._offset, pos = _read_varint(s, pos)
+            terminfo._length, pos = _read_varint(s, pos)
+        else:
+            terminfo._offset, terminfo._length = extent
         return terminfo
+
+    def _read_rest(self, s, pos: int, flags: int) -> int:
+        """What ``from_bytes`` reads after the weight of a term of several postings."""
+        self._df, pos = _read_varint(s, pos)
+        self._minlength = byte_to_length(s[pos])
+        self._maxlength = byte_to_length(s[pos + 1])
+        self._maxweight, pos = _read_number(s, pos + 2, flags & _TI_MAXWEIGHT_FLOAT)
+        if flags & _TI_NO_IDS:
+            self._minid = self._maxid = None
+        else:
+            self._minid, pos = _read_varint(s, pos)
+            span, pos = _read_varint(s, pos)
+            self._maxid = self._minid + span
+        return pos
 
 
 class CompactFieldCursor(FieldCursor):
@@ -730,7 +795,7 @@ class CompactFieldCursor(FieldCursor):
     def term_info(self):
         if self._pos is None:
             return None
-        return CompactTermInfo.from_bytes(self._value)
+        return CompactTermInfo.from_entry(self._value)
 
     def is_valid(self):
         return self._pos is not None
@@ -743,6 +808,8 @@ class CompactTermsReader(W3TermsReader):
         self._codec = codec
         self._dbfile = dbfile
         self._tindex = TermDictReader(dbfile, length)
+        if not self._tindex.has_extents:
+            raise ValueError("damaged term dictionary: no postings extents (an index of another version?)")
         self._fieldmap = self._tindex.extras["fieldmap"]
         self._postfile = postfile
         self._fieldunmap = [None] * len(self._fieldmap)
@@ -754,16 +821,16 @@ class CompactTermsReader(W3TermsReader):
 
     def items(self):
         decode = self._keydecoder
-        return ((decode(k), CompactTermInfo.from_bytes(v)) for k, v in self._tindex.items())
+        return ((decode(k), CompactTermInfo.from_entry(v)) for k, v in self._tindex.items())
 
     def items_from(self, fieldname, prefix):
         decode = self._keydecoder
-        return ((decode(k), CompactTermInfo.from_bytes(v))
+        return ((decode(k), CompactTermInfo.from_entry(v))
                 for k, v in self._tindex.items_from(self._keycoder(fieldname, prefix)))
 
     def term_info(self, fieldname, tbytes):
         try:
-            return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+            return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)])
         except KeyError:
             raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
 
@@ -773,32 +840,32 @@ class CompactTermsReader(W3TermsReader):
         ``matcher(...).arrays()`` gives, without making W3's matcher around the term's blocks
         (``scoring._leaf_postings``: a term first asked for in a warm query cost about 60 µs a
         segment, a third of it the matcher). TermNotFound for a term the segment lacks."""
+        found = self._blocks(fieldname, tbytes)
+        return None if found is None else postings_arrays(*found)
+
+    def positions_arrays(self, fieldname, tbytes):
+        """``postings_arrays`` with each posting's positions (``positions_arrays``); None for
+        postings inlined in the term info or written without positions. TermNotFound for a
+        term the segment lacks."""
+        found = self._blocks(fieldname, tbytes)
+        return None if found is None else positions_arrays(*found)
+
+    def _blocks(self, fieldname, tbytes) -> tuple | None:
+        """(the term's postings bytes, its ``sole``: see ``_head``); None when inlined."""
         terminfo = self.term_info(fieldname, tbytes)
         if terminfo.is_inlined():
             return None
         offset, length = terminfo.extent()
         if isinstance(length, tuple):  # (as ``CompactLeafMatcher``)
             length = length[0]
-        return postings_arrays(self._postfile.get(offset, length), _sole(terminfo))
-
-    def positions_arrays(self, fieldname, tbytes):
-        """``postings_arrays`` with each posting's positions (``positions_arrays``); None for
-        postings inlined in the term info or written without positions. TermNotFound for a
-        term the segment lacks."""
-        terminfo = self.term_info(fieldname, tbytes)
-        if terminfo.is_inlined():
-            return None
-        offset, length = terminfo.extent()
-        if isinstance(length, tuple):
-            length = length[0]
-        return positions_arrays(self._postfile.get(offset, length), _sole(terminfo))
+        return self._postfile.get(offset, length), _sole(terminfo)
 
     # a missing term: KeyError, as W3's (readers answer 0 for it)
     def frequency(self, fieldname, tbytes):
-        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+        return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
 
     def doc_frequency(self, fieldname, tbytes):
-        return CompactTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
+        return CompactTermInfo.from_entry(self._tindex[self._keycoder(fieldname, tbytes)]).doc_frequency()
 
 
 # ------------------------------------------------------------------ the codec
@@ -812,7 +879,7 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
         self._storage = storage
         self._segment = segment
         self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
-        self._tindex = TermDictWriter(self._create_file(codec.TERMS_EXT))
+        self._tindex = TermDictWriter(self._create_file(codec.TERMS_EXT), extents=True)
         self._fieldmap = self._tindex.extras["fieldmap"] = {}
         self._postfile = self._create_file(codec.POSTS_EXT)
         self._postwriter = None
@@ -821,6 +888,15 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
 
     def _new_terminfo(self):
         return CompactTermInfo()
+
+    def _add_term(self, key: bytes, terminfo) -> None:
+        """The term info without its postings' offset and length: the term dictionary's
+        extent of the term (where the term before ended, and its length)."""
+        extent = (self._postfile.tell(), 0) if terminfo.is_inlined() else terminfo.extent()
+        self._tindex.add(key, terminfo.to_bytes(extent=False), extent)
+
+    def finish_term(self):  # W3FieldWriter's, through _add_term
+        self._add_term(pack_ushort(self._fieldid) + self._btext, self._postwriter.finish_postings())
 
     def start_term(self, btext):
         if self._postwriter is None:
@@ -831,7 +907,11 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
 
 class CompactCodec(TermAtATimeW3Codec):
     """vnsearch's index format (see the module's doc): W3 with compact postings blocks and
-    stored fields compressed a document at a time with a trained dictionary."""
+    stored fields compressed a document at a time with a trained dictionary. ``compression``
+    is the postings blocks' deflate level (``POSTINGS_LEVEL``; 0: not compressed)."""
+
+    def __init__(self, blocklimit=128, compression=POSTINGS_LEVEL, inlinelimit=1):
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=inlinelimit)
 
     def per_document_writer(self, storage, segment):
         return CompactPerDocWriter(self, storage, segment)

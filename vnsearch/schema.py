@@ -19,7 +19,7 @@ from .analysis import EXACT, FOLDED, READINGS, lane_terms
 
 # Bump when the schema or the analysis chain changes what is indexed: an index written with
 # another version must be rebuilt, and vnsearch says so instead of answering wrongly.
-SCHEMA_VERSION = 13  # 3: words lane = readings, no exact positions; 4: title once per article;
+SCHEMA_VERSION = 16  # 3: words lane = readings, no exact positions; 4: title once per article;
 # 5: the article's file is stored, dates are ISO, portal chrome is not indexed; 6: text keys;
 # 7: punctuation takes no position (phrases match across it), topic indexed for topic:/--topic;
 # 8: text lanes are LaneText fields (the table of contents names vnsearch.schema.LaneText);
@@ -29,6 +29,9 @@ SCHEMA_VERSION = 13  # 3: words lane = readings, no exact positions; 4: title on
 # compressed in blocks of documents)
 # 12: the compact codec's term dictionary: sorted front-coded blocks (termdict.py), not W3's hash table
 # 13: stored fields as a zstd frame a document with a dictionary trained per segment (compact.StoredColumn)
+# 14: postings blocks as raw deflate at level 9 (no zlib header or checksum: compact.POSTINGS_LEVEL)
+# 15: term infos without their postings offset: the term dictionary's extents (termdict, b"VNT3")
+# 16: one-posting terms: no empty gaps array or whole weight in the block, the term info's numbers once (_TI_ONE)
 
 PARAGRAPH = "p"
 ARTICLE = "a"
