@@ -110,3 +110,34 @@ def test_a_compound_in_the_title_counts_in_the_words_lane(tmp_path):
         without = ArticleStats(s._cache, title=0.0).tf(CONTENT_WORDS, ["ho_tich|hộ_tịch"])
         assert sorted(without[without > 0].tolist()) == [1.0, 1.0]
         assert sorted(with_title[with_title > 0].tolist()) == [1.0, 2.0]
+
+
+def test_query_pairs_stop_at_punctuation_and_fold_for_unaccented_queries():
+    from vnsearch.search.article_rank import query_pairs
+
+    tokens = analyze("Hội nghị trực tuyến, Bộ Tư pháp")
+    assert query_pairs(tokens, exact=True) == [" hội nghị ", " nghị trực ", " trực tuyến ", " bộ tư ", " tư pháp "]
+    assert query_pairs(tokens, exact=False)[:2] == [" hoi nghi ", " nghi truc "]
+    assert query_pairs(analyze("ho tich ho tich"), exact=False) == [" ho tich ", " tich ho ", " ho tich "]
+
+
+def test_pair_evidence_counts_adjacent_pairs_saturated_by_length_and_rare_among_candidates():
+    from vnsearch.analysis import text_lines
+    from vnsearch.search.article_rank import pair_evidence, query_pairs
+
+    pairs = query_pairs(analyze("sơ kết công tác tư pháp"), exact=True)
+    lines = [text_lines(t)[0] for t in (
+        "Hội nghị sơ kết công tác tư pháp 6 tháng.",  # every pair
+        "Tác giả công bố kết quả sơ bộ về pháp luật tư nhân.",  # the same syllables, none adjacent
+        "Sơ kết công tác tư pháp, sơ kết công tác tư pháp và nhiều chuyện khác nữa ở đây.",  # twice, longer
+        "Tư pháp tỉnh.",  # one pair
+    )]
+    lengths = np.array([line.count(" ") - 1 for line in lines], dtype=float)
+    got = pair_evidence(pairs, lines, lengths, float(lengths.mean()))
+    assert got[1] == 0 and got[3] > 0
+    assert got[0] > got[3] and got[2] > got[3]
+    # a pair every candidate holds weighs less than one few hold (idf among the candidates)
+    common = pair_evidence([" tư pháp "], lines, lengths, float(lengths.mean()))
+    rare = pair_evidence([" sơ kết "], lines, lengths, float(lengths.mean()))
+    assert common[0] < rare[0]
+    assert pair_evidence([], lines, lengths, 1.0).tolist() == [0, 0, 0, 0]

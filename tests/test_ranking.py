@@ -13,7 +13,7 @@ from vnsearch.search import article_rank
 
 from .conftest import write_articles
 
-NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0)
+NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0, pairs=0)
 NO_ARTICLE = {"article_question": ArticleLanes(), "article_statement": ArticleLanes()}  # by article: off
 # Other news, so that the query's words are rare (idf) as in a real index
 FILLER = {f"z{i}": f"Tin {i}\nThời tiết hôm nay nắng nhẹ, chợ phiên số {i} đông người." for i in range(8)}
@@ -227,3 +227,12 @@ def test_strong_length_normalisation_of_the_long_lanes(tmp_path):
     articles = {"a": "A\nBão.", "b": "B\nBão và bão, cơn bão lớn nhất năm nay đã đổ bộ vào miền Trung hôm qua."}
     base = _only("words_long", long_b=1.0)
     flips(tmp_path, articles, "bão", base, _off(base, "article_statement", "long_b"), ["a", "b"], one_per_article=True)
+
+
+def test_whole_article_pairs_for_long_queries(tmp_path):
+    # a holds the six-syllable query as written; b holds its words more often, in another
+    # order: by whole-article BM25 b leads, the query's adjacent pairs put a first
+    base = replace(_only("folded"), pairs=1.0)
+    flips(tmp_path, SPREAD, ACCENTED_Q, base, {"pairs": 0.0}, ["a", "b"], one_per_article=True)
+    # shorter than ``pairs_min_syllables``: not read
+    assert order(tmp_path, SPREAD, ACCENTED_Q, replace(base, pairs_min_syllables=7), one_per_article=True)[:2] == ["b", "a"]

@@ -256,3 +256,28 @@ def combine(best_passage: np.ndarray, evidence: np.ndarray, weight: float = 1.0)
     article evidence."""
     top = best_passage.max() if len(best_passage) else 0.0
     return weight * (best_passage / top if top > 0 else best_passage) + evidence
+
+
+def query_pairs(tokens: list, exact: bool) -> list[str]:
+    """The query's adjacent syllable pairs as they stand in ``analysis.text_lines``'s lines
+    (" hộ tịch "), none across punctuation; exact forms for a query typed with diacritics,
+    folded ones for one typed without. A pair the query repeats is listed each time."""
+    form = (lambda t: t.exact) if exact else (lambda t: t.folded)
+    return [f" {form(a)} {form(b)} " for a, b in zip(tokens, tokens[1:]) if not b.gap]
+
+
+def pair_evidence(pairs: list[str], lines: list[str], lengths: np.ndarray, avg_length: float,
+                  k1: float = 2.0, b: float = 1.0, df_from: int = 20) -> np.ndarray:
+    """Proximity over whole articles (issue 12, SDM-style): for each candidate article's line
+    (its title and text, ``analysis.text_lines``), the query's adjacent pairs it holds, each
+    BM25-saturated over the article's length and weighted by an idf counted among the first
+    ``df_from`` candidates (a pair every candidate holds tells them apart no more than a word
+    does; counted over the whole corpus it gave a third of the gain, ``bench/sdm_offline.py``)."""
+    if not pairs or not lines:
+        return np.zeros(len(lines))
+    tf = np.array([[line.count(p) for p in pairs] for line in lines], dtype=np.float64)
+    n_cand = min(df_from, len(lines))
+    held = (tf[:n_cand] > 0).sum(axis=0)
+    idf = np.log(1 + (n_cand - held + 0.5) / (held + 0.5))
+    norm = k1 * (1 - b + b * np.asarray(lengths, dtype=np.float64) / avg_length)
+    return ((idf * tf * (k1 + 1)) / (tf + norm[:, None])).sum(axis=1)

@@ -79,6 +79,13 @@ class Weights:
     # queries: 5 lowered MRR@10 there (0.9199 → 0.9180 with diacritics, 0.9158 → 0.9139
     # without), as on the odd ones; every word required, 0.9175 and 0.9100.
     full_first_max_words: int = 4
+    # Proximity over whole articles for long queries (``article_rank.pair_evidence``): the first
+    # ``pairs_top`` articles reranked by score / best + ``pairs`` × pair evidence / best, for
+    # queries of at least ``pairs_min_syllables`` syllables. Fitted offline on the even ids of
+    # vntc-lead, dantri-lead, dantri-titles and alqac2022 (``bench/sdm_offline.py``).
+    pairs: float = 0.3
+    pairs_top: int = 20
+    pairs_min_syllables: int = 6
     # By article (``article_rank``): an article's score is its best paragraph's over the
     # query's best, plus (syllables / article_length_ref) ** length_power × the sum of its
     # whole-article BM25 lanes, each over the query's best in that lane, weighted by one of two

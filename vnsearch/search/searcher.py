@@ -16,14 +16,15 @@ from whoosh.reading import TermNotFound
 
 from .. import query as qs
 from .. import text
-from ..analysis import READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query, text_tokens
+from ..analysis import (READING_SEPARATOR, AllNode, AnalysedQuery, AnyNode, Leaf, analyze, analyze_query, text_lines,
+                        text_tokens)
 from ..errors import QueryError
 from ..store import open_index, reading
 from ..interpret import IndexLexicon, rewrite
 from ..restore import FEEDBACK_ARTICLES, MAX_SYLLABLES, read_by_feedback, restorable, restore_tokens, wants_feedback
 from ..synonyms import ENV as SYNONYMS_ENV
 from ..synonyms import Synonyms
-from ..schema import ARTICLE, CONTENT_WORDS, PARAGRAPH
+from ..schema import ARTICLE, CONTENT_EXACT, CONTENT_WORDS, PARAGRAPH
 from ..scoring import PostingsCache
 from .highlight import Forms, highlight_forms, make_snippet
 from .matching import ARTICLES, PARAGRAPHS, Filters, Matcher
@@ -152,17 +153,21 @@ class Searcher:
         records = ids[self._cache.kind_mask(ARTICLE)[ids]]
         return self._reader.stored_fields(int(records[0])) if len(records) else {}
 
-    def _record_of(self, docnum: int, article_id: str) -> dict:
-        """``article(article_id)`` for the paragraph ``docnum`` of that article, found through
-        its article slot (the first record of the slot, by docnum) instead of the id's
-        postings: a hit's record cost a postings lookup and a read, now the read."""
+    def _record_docs(self) -> np.ndarray:
+        """For every article slot, the docnum of its first record (-1: none)."""
         if self._records is None:
             slots, n_slots = self._cache.article_slots()
             records = np.flatnonzero(self._cache.kind_mask(ARTICLE))
             held, first = np.unique(slots[records], return_index=True)
             self._records = np.full(n_slots, -1, dtype=np.int64)
             self._records[held] = records[first]
-        record = int(self._records[self._cache.article_slots()[0][docnum]])
+        return self._records
+
+    def _record_of(self, docnum: int, article_id: str) -> dict:
+        """``article(article_id)`` for the paragraph ``docnum`` of that article, found through
+        its article slot (the first record of the slot, by docnum) instead of the id's
+        postings: a hit's record cost a postings lookup and a read, now the read."""
+        record = int(self._record_docs()[self._cache.article_slots()[0][docnum]])
         if record >= 0:
             fields = self._cache.stored_fields(record)
             if fields.get("article_id") == article_id:  # (a slot is a 63-bit hash of the id)
@@ -339,6 +344,11 @@ class Searcher:
             passage[slots[item[2]]] = item[1]
             reranked[int(slots[item[2]])] = item
         final = article_rank.combine(passage, evidence, lanes.passage)
+        if w.pairs and len(tokens) >= w.pairs_min_syllables and len(tiers) == 1:
+            # exact pairs for a query typed with diacritics; folded ones for a query typed
+            # without, even read whole in an accented form (``_read_by_feedback``)
+            exact = any(leaf.exact for leaf in aq.leaves() if leaf.is_text)
+            self._add_pairs(final, np.unique(slots[tiers[0]]), tokens, exact, stats)
         out, seen = [], set()
         for tier, docs in enumerate(tiers):
             in_tier = np.unique(slots[docs])
@@ -356,6 +366,32 @@ class Searcher:
             if len(out) >= limit:
                 break
         return out
+
+    def _add_pairs(self, final: np.ndarray, candidates: np.ndarray, tokens: list, exact: bool, stats) -> None:
+        """Rerank the first ``Weights.pairs_top`` of ``candidates`` (article slots) by the
+        query's adjacent pairs in their title and text (``article_rank.pair_evidence``; exact
+        forms when the query was typed with diacritics); they stay above the others."""
+        from . import article_rank
+
+        w = self.weights
+        top = candidates[np.lexsort((candidates, -final[candidates]))][:w.pairs_top]
+        best = float(final[top[0]]) if len(top) else 0.0
+        pairs = article_rank.query_pairs(tokens, exact)
+        if best <= 0 or not pairs:
+            return
+        lines = [text_lines(self._article_text(int(s)))[0 if exact else 1] for s in top]
+        lengths, avg = stats.lengths(CONTENT_EXACT)
+        evidence = article_rank.pair_evidence(pairs, lines, lengths[top], avg)
+        if evidence.max() > 0:
+            final[top] += best * w.pairs * evidence / evidence.max()
+
+    def _article_text(self, slot: int) -> str:
+        """An article's title and paragraphs, one a line, from the index (by its slot)."""
+        record = int(self._record_docs()[slot])
+        if record < 0:
+            return ""
+        fields = self._cache.stored_fields(record)
+        return "\n".join([fields.get("title") or ""] + self.paragraphs(fields["article_id"]))
 
     @staticmethod
     def _check_sort(sort: str) -> None:
