@@ -135,6 +135,28 @@ def test_the_lane_fields_index_what_the_analyzers_produce():
             assert list(field.index(value)) == list(TEXT.index(field, value)), (name, value)
 
 
+def test_a_schema_read_back_from_an_index_takes_the_lane_path():
+    # Writers on an existing index and every parallel worker read the schema from the table of
+    # contents: unpickled copies of the analyzers. They must still be recognized as lanes (the
+    # fast path), not fall back to Whoosh's token streams; and another analyzer is no lane.
+    import pickle
+
+    from whoosh.analysis import StandardAnalyzer
+
+    from vnsearch.analysis import lane_terms
+    from vnsearch.schema import LaneText, build_schema
+
+    schema = build_schema()
+    copy = pickle.loads(pickle.dumps(schema))
+    for name in schema.names():
+        if isinstance(schema[name], LaneText):
+            assert copy[name].analyzer is not schema[name].analyzer
+            for value in LANE_TEXTS:
+                terms = lane_terms(copy[name].analyzer, value)
+                assert terms is not None and terms == lane_terms(schema[name].analyzer, value), (name, value)
+    assert lane_terms(StandardAnalyzer(), "hộ tịch") is None
+
+
 def test_a_paragraph_read_for_proximity_is_highlighted_as_itself():
     # text_lines and text_columns share pyvi's tokens of the last paragraphs read: each
     # passage gets its own, whatever was read before, and the same twice

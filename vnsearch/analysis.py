@@ -202,7 +202,7 @@ def lane_terms(analyzer, value: str) -> list[tuple[str, int, bool]] | None:
     ("covid19" for "covid-19"), the token's ``variant``: it stands for words already counted,
     so it adds nothing to the field's length (``schema.LaneText``). ``tests/test_analysis.py``
     checks it against the analyzers themselves."""
-    kind = _LANES.get(id(analyzer))
+    kind = _lane_kind(analyzer)
     if kind is None:
         return None
     # positions count words only, as VietnameseTokenizer numbers them (punctuation takes none)
@@ -226,6 +226,25 @@ def lane_terms(analyzer, value: str) -> list[tuple[str, int, bool]] | None:
 
 
 _LANES = {id(EXACT): "exact", id(FOLDED): "folded", id(WORDS): "words", id(READINGS): "readings"}
+_LANE_ANALYZERS = ((EXACT, "exact"), (FOLDED, "folded"), (WORDS, "words"), (READINGS, "readings"))
+_KNOWN: dict[int, tuple[object, str | None]] = {}  # id → (analyzer, its lane), for copies
+
+
+def _lane_kind(analyzer) -> str | None:
+    """Which lane ``analyzer`` is: one of the four above, or an equal copy of one. A schema read
+    from an index's table of contents holds unpickled copies (a writer opened on an existing
+    index, every worker of the parallel writer): recognized by Whoosh's analyzer equality
+    (same classes, same settings) and remembered by id (issue 15: the workers of every
+    parallel build took Whoosh's token streams, the slow path, for not being the originals)."""
+    kind = _LANES.get(id(analyzer))
+    if kind is not None:
+        return kind
+    known = _KNOWN.get(id(analyzer))
+    if known is not None and known[0] is analyzer:
+        return known[1]
+    kind = next((k for lane, k in _LANE_ANALYZERS if analyzer == lane), None)
+    _KNOWN[id(analyzer)] = (analyzer, kind)  # the analyzer is kept: its id is not reused
+    return kind
 
 
 @dataclass(frozen=True, slots=True)
