@@ -47,6 +47,7 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from array import array
 from itertools import chain
 from pickle import dumps, loads
 
@@ -66,7 +67,7 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import zdict
-from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
+from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place, _length_table
 from .termdict import TermDictReader, TermDictWriter
 
 _FLOAT = struct.Struct("<f")
@@ -246,6 +247,12 @@ class CompactPostingsWriter(W3PostingsWriter):
             parts.append(weights.astype("<f4").tobytes())
 
         fixed = self._format.fixed_value_size()
+        if isinstance(values, ArrayValues):
+            encoded = values.encode(self._format, fixed, whole)
+            if encoded is not None:
+                vflags, vparts = encoded
+                return flags | vflags, parts + vparts
+            values = values.as_bytes(self._format)  # what they stand for, written as below
         if not any(values):
             return flags | _V_NONE, parts
         if fixed == 4 and whole is not None and all(len(v) == 4 for v in values) \
@@ -269,6 +276,44 @@ class CompactPostingsWriter(W3PostingsWriter):
         parts.append(_uint_bytes(lengths))
         parts.append(b"".join(values))
         return flags | _V_BYTES, parts
+
+
+class ArrayValues:
+    """A block's values as arrays, for the bulk writer (``bulk.py``): each posting's count of
+    occurrences and, in a phrase lane, its position gaps (the first from 0), as
+    ``Positions.encode`` would have pickled them. ``encode`` writes what ``_encode`` writes for
+    the values they stand for (``as_bytes``), without making them."""
+
+    __slots__ = ("counts", "gaps")
+
+    def __init__(self, counts: np.ndarray, gaps: np.ndarray | None):
+        self.counts = counts
+        self.gaps = gaps
+
+    def encode(self, format_, fixed, whole) -> tuple[int, list[bytes]] | None:
+        """(value flags, parts), as ``_encode`` decides for ``as_bytes()``; None where the
+        arrays do not say it alone (then ``_encode`` is given the bytes)."""
+        if self.gaps is None:  # Frequency's value, pack_uint(count): 4 bytes, never empty
+            if fixed == 4 and whole is not None and (self.counts == whole).all():
+                return _V_FREQ, []
+            return None
+        if not isinstance(format_, formats.Positions) or type(format_).encode is not formats.Positions.encode:
+            return None
+        if not (self.gaps >= 0).all():
+            return None
+        if whole is not None and (self.counts == whole).all():
+            return _V_POS, [_uint_bytes(self.gaps)]
+        return _V_POS_COUNTED, [_uint_bytes(self.counts), _uint_bytes(self.gaps)]
+
+    def as_bytes(self, format_) -> list[bytes]:
+        if self.gaps is None:
+            return [pack_uint(int(c)) for c in self.counts]
+        ends = np.cumsum(self.counts)
+        return [format_.encode(np.cumsum(g).tolist())
+                for g in np.split(self.gaps, ends[:-1])] if len(self.counts) else []
+
+    def __len__(self) -> int:
+        return len(self.counts)
 
 
 class Block:
@@ -888,6 +933,70 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
 
     def _new_terminfo(self):
         return CompactTermInfo()
+
+    def add_gathered(self, schema, lengths, fields) -> None:
+        """What ``add_postings`` writes, from a bulk writer's gathered postings (``bulk.py``):
+        ``fields`` yields (fieldname, terms) in field-name order, and each field's ``terms``
+        (btext, postings) in term order, with postings either Whoosh's (fieldname, btext,
+        docnum, weight, value) tuples in document order or the arrays (ids, weights, counts,
+        gaps) of ``ArrayValues``'s lanes."""
+        for fieldname, terms in fields:
+            self.start_field(fieldname, schema[fieldname])
+            table = _length_table(lengths, fieldname) if lengths else []
+            lens_table = None if table is None else np.array([x or 0 for x in table], dtype=np.int64)
+            for btext, postings in terms:
+                if isinstance(postings, list):
+                    ids = [p[2] for p in postings]
+                    lens = self._lens(lengths, fieldname, lens_table, np.array(ids, dtype=np.int64)).tolist()
+                    self._write_term(btext, postings, lens)
+                else:
+                    ids, weights, counts, gaps = postings
+                    self._write_arrays(btext, ids, weights, counts, gaps,
+                                       self._lens(lengths, fieldname, lens_table, ids))
+            self.finish_field()
+
+    @staticmethod
+    def _lens(lengths, fieldname, table: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
+        """The field lengths of documents ``ids`` (0: none), as ``add_postings`` reads them."""
+        if table is not None and (len(ids) == 0 or int(ids[-1]) < len(table)):
+            return table[ids]
+        if table is not None and len(table) == 0:
+            return np.zeros(len(ids), dtype=np.int64)
+        return np.array([(table[i] if table is not None and i < len(table) else
+                          lengths.doc_field_length(int(i), fieldname)) or 0 for i in ids], dtype=np.int64)
+
+    def _write_arrays(self, btext: bytes, ids: np.ndarray, weights: np.ndarray, counts: np.ndarray,
+                      gaps: np.ndarray | None, lens: np.ndarray) -> None:
+        """``_write_term`` for a term's postings as arrays: document numbers (increasing),
+        weights (float64, as Whoosh's pool held them), occurrence counts and, in a phrase lane,
+        every posting's position gaps one after the other."""
+        pw = self._postwriter
+        pw.start_postings(self._fieldobj.format, self._new_terminfo())
+        limit = pw._blocklimit
+        n = len(ids)
+        if gaps is not None:
+            ends = np.cumsum(counts)
+        for start in range(0, n, limit):
+            end = min(n, start + limit)
+            pw._ids = array("I", ids[start:end].astype("<u4").tobytes())
+            block_weights = weights[start:end]
+            pw._weights = array("f", block_weights.astype("<f4").tobytes())
+            block_gaps = None
+            if gaps is not None:
+                block_gaps = gaps[(int(ends[start - 1]) if start else 0):int(ends[end - 1])]
+            pw._values = ArrayValues(counts[start:end], block_gaps)
+            # the statistics of _write_term: the largest weight (0 when none is positive), the
+            # shortest and longest non-zero field length
+            top = float(block_weights.max())
+            pw._maxweight = top if top > 0 else 0
+            present = lens[start:end]
+            present = present[present > 0]
+            pw._minlength = int(present.min()) if len(present) else None
+            pw._maxlength = int(present.max()) if len(present) else 0
+            if end < n:
+                pw._write_block()
+        terminfo = pw.finish_postings()  # writes the last block, marked as the last
+        self._add_term(pack_ushort(self._fieldid) + btext, terminfo)
 
     def _add_term(self, key: bytes, terminfo) -> None:
         """The term info without its postings' offset and length: the term dictionary's

@@ -28,6 +28,7 @@ from .stamps import FILE as STAMPS_FILE
 from .stamps import Stamps, Unchanged, now_ns
 from .corpus import Article, Note, article_files, read_corpus
 from .errors import CorpusError, CorpusMismatch, IndexUnavailable
+from .bulk import BulkWriter
 from .parallel import ParallelWriter
 from .schema import ARTICLE, PARAGRAPH, build_schema
 # the marker and opening live in ``store``, which a query imports alone
@@ -516,7 +517,7 @@ def _open_writer(ix, index_dir: str, parallel: bool):
     try:
         if parallel:
             return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)
-        return ix.writer(limitmb=256, codec=codec)
+        return BulkWriter(ix, limitmb=256, codec=codec)
     except whoosh_index.LockError:
         raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")
 

@@ -38,6 +38,8 @@ from multiprocessing import Queue
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 
+from .bulk import BulkWriter
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -73,7 +75,19 @@ class _Worker(SubWriterTask):
                 os.close(self._lock_fd)
             except OSError:
                 pass
-        super().run()
+        # SubWriterTask.run's multisegment loop, with the bulk writer (bulk.py) instead of
+        # Whoosh's SegmentWriter
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = BulkWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            jobinfo = self.jobqueue.get()
+            if jobinfo is None:
+                break
+            self._process_file(*jobinfo)
+        if not self.running:
+            writer.cancel()
+        else:
+            self.resultqueue.put((None, writer.pool.fieldnames, writer._finalize_segment()), timeout=5)
 
 
 class ParallelWriter(MpWriter):

@@ -1,0 +1,101 @@
+"""The bulk segment writer writes the files Whoosh's own writer writes, byte for byte (issue 15):
+the gathered arrays change how a segment is built, never what it holds."""
+
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from vnsearch.bulk import BulkWriter, _sorted_gaps
+from vnsearch.compact import CompactCodec
+from vnsearch.corpus import read_corpus
+from vnsearch.indexer import CODEC_BLOCK, _add_article
+from vnsearch.schema import build_schema
+
+from .conftest import SEEDS, write_articles
+
+
+def segment_files(index_dir) -> dict[str, bytes]:
+    """Every file of the index's segments, named without the segment's random id."""
+    ix = whoosh_index.open_dir(index_dir)
+    ids = [s.segment_id() for s in ix._segments()]
+    out = {}
+    for name in os.listdir(index_dir):
+        if name.endswith((".toc", "WRITELOCK")):
+            continue
+        key = name
+        for n, segment_id in enumerate(ids):
+            key = key.replace(segment_id, f"segment{n}")
+        with open(os.path.join(index_dir, name), "rb") as f:
+            out[key] = f.read()
+    return out
+
+
+def build(batches, index_dir, writer_class, blocklimit, **commit) -> dict[str, bytes]:
+    """Each batch of articles written and committed by its own writer, in one index."""
+    os.makedirs(index_dir, exist_ok=True)
+    ix = whoosh_index.create_in(index_dir, build_schema())
+    for articles in batches:
+        writer = writer_class(ix, codec=CompactCodec(blocklimit=blocklimit), compound=False)
+        for article in articles:
+            _add_article(writer, article)
+        writer.commit(**commit)
+    return segment_files(index_dir)
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory):
+    corpus = write_articles(tmp_path_factory.mktemp("extra"), {
+        # a term in every paragraph, repeated (counts above 1, blocks that fill up), a run of
+        # words that is one word (covid-19: a joined token at its first word's position, not
+        # counted in the length), words pyvi joins (compounds), capitals
+        "lap": "Bão bão bão Covid-19\n" + "\n".join(
+            f"Cơn bão số {i} {'bão ' * (i % 3)}đổ bộ vào TP.HCM, dịch covid-19 và hộ tịch." for i in range(40)),
+        "empty": "Chỉ có tiêu đề\n",
+    })
+    return list(read_corpus(str(SEEDS))) + list(read_corpus(str(corpus)))
+
+
+@pytest.mark.parametrize("blocklimit", [CODEC_BLOCK, 4])  # 4: terms of many blocks
+def test_the_segment_is_the_one_whooshs_writer_writes(tmp_path, articles, blocklimit):
+    ours = build([articles], str(tmp_path / "bulk"), BulkWriter, blocklimit)
+    theirs = build([articles], str(tmp_path / "whoosh"), SegmentWriter, blocklimit)
+    assert sum(name.endswith(".pst") for name in theirs) == 1
+    assert len(theirs) >= 8  # postings, terms, stored fields, lengths, the akey column
+    assert ours == theirs
+
+
+def test_a_merge_writes_whooshs_way_and_the_same_segment(tmp_path, articles):
+    """Merging a segment into the new one fills Whoosh's pool (add_reader): the gathered
+    postings join it and the segment is written Whoosh's way."""
+    batches = [articles[:2], articles[2:]]
+    ours = build(batches, str(tmp_path / "bulk"), BulkWriter, 4, optimize=True)
+    theirs = build(batches, str(tmp_path / "whoosh"), SegmentWriter, 4, optimize=True)
+    assert sum(name.endswith(".pst") for name in theirs) == 1  # the two batches merged
+    assert ours == theirs
+
+
+def _reference_gaps(positions, counts, order):
+    """Each posting's positions in ``order``, as Positions.encode's gaps, one after the other."""
+    starts = np.cumsum(counts) - counts
+    out = []
+    for i in order:
+        base = 0
+        for p in positions[starts[i]:starts[i] + counts[i]]:
+            out.append(p - base)
+            base = p
+    return out
+
+
+@given(st.lists(st.lists(st.integers(0, 5000), min_size=1, max_size=5).map(sorted), max_size=30), st.randoms())
+def test_sorted_gaps_are_each_postings_gaps_in_the_new_order(postings, rnd):
+    counts = np.array([len(p) for p in postings], dtype=np.int64)
+    positions = np.array([x for p in postings for x in p], dtype=np.int64)
+    order = np.array(rnd.sample(range(len(postings)), len(postings)), dtype=np.int64)
+    gaps, ends = _sorted_gaps(positions, counts, order)
+    assert gaps.tolist() == _reference_gaps(positions, counts, order)
+    assert ends.tolist() == np.cumsum(counts[order]).tolist()
