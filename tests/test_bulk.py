@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from vnsearch import bulk
 from vnsearch.bulk import BulkWriter, _sorted_gaps
 from vnsearch.compact import CompactCodec
 from vnsearch.corpus import read_corpus
@@ -61,12 +62,21 @@ def articles(tmp_path_factory):
 
 
 @pytest.mark.parametrize("blocklimit", [CODEC_BLOCK, 4])  # 4: terms of many blocks
-def test_the_segment_is_the_one_whooshs_writer_writes(tmp_path, articles, blocklimit):
+@pytest.mark.parametrize("spill", [None, 300])  # 300: sorted runs put aside every few documents
+def test_the_segment_is_the_one_whooshs_writer_writes(tmp_path, articles, blocklimit, spill, monkeypatch):
+    spilled = []
+    if spill:
+        monkeypatch.setattr(bulk, "SPILL_ENTRIES", spill)
+        save = bulk.Run.save
+        monkeypatch.setattr(bulk.Run, "save", lambda run, folder: spilled.append(folder) or save(run, folder))
     ours = build([articles], str(tmp_path / "bulk"), BulkWriter, blocklimit)
     theirs = build([articles], str(tmp_path / "whoosh"), SegmentWriter, blocklimit)
     assert sum(name.endswith(".pst") for name in theirs) == 1
     assert len(theirs) >= 8  # postings, terms, stored fields, lengths, the akey column
     assert ours == theirs
+    if spill:
+        assert len(spilled) > 20
+        assert not [f for folder in set(spilled) if os.path.isdir(folder) for f in os.listdir(folder)]
 
 
 def test_a_merge_writes_whooshs_way_and_the_same_segment(tmp_path, articles):

@@ -12,23 +12,28 @@ past ``limitmb``), after which the codec unpickles the positions again to write 
 document, the numbers of its distinct terms, their counts and, in a phrase lane, their
 positions (``Lane``). At commit numpy sorts them by term, stably (each term's documents stay in
 order), and the codec writes each term's blocks from slices of the arrays
-(``compact.CompactFieldWriter.add_gathered``). The other indexed fields (ids, dates: a posting
-or two a document) keep Whoosh's (field, term, document, weight, value) tuples. The segment's
-files are those Whoosh's own path writes, byte for byte (``tests/test_bulk.py``).
+(``compact.CompactFieldWriter.add_gathered``). Past ``SPILL_ENTRIES`` held in memory, the lanes
+are sorted and put aside in files (``Run``, read back as memory maps) and each term's postings
+are put together from every run at commit, so memory stays bounded on an archive. The other
+indexed fields (ids, dates: a posting or two a document) go through Whoosh's pool as before.
+The segment's files are those Whoosh's own writer writes, byte for byte (``tests/test_bulk.py``).
 
-What still goes through Whoosh's pool: the postings of segments merged into this one
-(``add_reader``), and spelling words (vnsearch's schema has none). When the pool holds anything
-at commit, the gathered postings join it and the segment is written Whoosh's way.
+What makes the segment be written Whoosh's way: postings of segments merged into this one
+(``add_reader``) or spelling words (vnsearch's schema has none) in the pool; the gathered
+postings then join the pool.
 """
 
 from __future__ import annotations
 
+import heapq
+import os
 from array import array
 from collections import Counter
 from itertools import chain, groupby
 from operator import itemgetter
 
 import numpy as np
+from whoosh.util import random_name
 from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
 from whoosh.system import pack_uint
@@ -38,6 +43,7 @@ from .analysis import lane_terms
 from .schema import LaneText
 
 _TERM = itemgetter(0)
+_FIELD = itemgetter(0)
 _RUN = itemgetter(2)
 _TBYTES = itemgetter(1)
 
@@ -49,6 +55,10 @@ class Lane:
     def __init__(self, positional: bool, boost: float):
         self.positional = positional
         self.boost = boost
+        self.runs: list[Run] = []  # what was gathered before, sorted by term and put aside
+        self._clear()
+
+    def _clear(self) -> None:
         self.numbers: dict[str, int] = {}  # term → its number, in order of first appearance
         self.term_numbers = array("I")  # each posting's term
         self.counts = array("I")  # each posting's occurrences
@@ -82,28 +92,63 @@ class Lane:
         return len(terms) - sum(map(_RUN, terms))
 
     def __len__(self) -> int:
-        return len(self.counts)
+        """Entries held in memory: postings and positions."""
+        return len(self.counts) + len(self.positions)
+
+    def _run(self) -> "Run":
+        """What is gathered, sorted by term (stably: each term's documents stay in order)."""
+        terms = sorted(self.numbers)
+        rank = np.empty(len(terms), dtype=np.int64)  # term number → the term's place in order
+        rank[np.fromiter((self.numbers[t] for t in terms), dtype=np.int64, count=len(terms))] = \
+            np.arange(len(terms), dtype=np.int64)
+        keys = rank[np.frombuffer(self.term_numbers, dtype=np.uint32)]
+        order = np.argsort(keys, kind="stable")
+        bounds = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(terms)), out=bounds[1:])
+        del keys
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32),
+                         np.frombuffer(self.postings, dtype=np.uint32))[order]
+        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
+        gaps = gap_bounds = None
+        if self.positional:
+            gaps, ends = _sorted_gaps(np.frombuffer(self.positions, dtype=np.uint32).astype(np.int64), counts, order)
+            gap_bounds = np.concatenate(([0], ends))[bounds]
+        return Run(terms, bounds, docs, counts[order].astype(np.uint32), gaps, gap_bounds)
+
+    def spill(self, folder: str) -> None:
+        """Put what is gathered aside, sorted, in files of ``folder``: memory stays bounded
+        whatever the segment's size (vntc: 84,132 articles)."""
+        if self.counts:
+            self.runs.append(self._run().save(folder))
+            self._clear()
 
     def terms(self):
         """(term bytes, (document numbers, weights, counts, position gaps or None)) for every
-        term, in the order of their UTF-8 bytes (which is the order of the strings)."""
-        numbers = np.frombuffer(self.term_numbers, dtype=np.uint32)
-        order = np.argsort(numbers, kind="stable")
-        bounds = np.zeros(len(self.numbers) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(numbers, minlength=len(self.numbers)), out=bounds[1:])
-        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64),
-                         np.frombuffer(self.postings, dtype=np.uint32))[order]
-        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
-        gaps = ends = None
-        if self.positional:
-            gaps, ends = _sorted_gaps(np.frombuffer(self.positions, dtype=np.uint32).astype(np.int64), counts, order)
-        counts = counts[order]
-        weights = counts.astype(np.float64) * self.boost
-        for term in sorted(self.numbers):
-            n = self.numbers[term]
-            a, b = int(bounds[n]), int(bounds[n + 1])
-            term_gaps = None if gaps is None else gaps[(int(ends[a - 1]) if a else 0):int(ends[b - 1])]
-            yield utf8encode(term)[0], (docs[a:b], weights[a:b], counts[a:b], term_gaps)
+        term, in the order of their UTF-8 bytes (which is the order of the strings): each
+        term's postings of every run put aside, then of what is in memory."""
+        runs = self.runs + ([self._run()] if self.counts else [])
+        boost = self.boost
+        if len(runs) == 1:
+            run = runs[0]
+            for i, term in enumerate(run.terms):
+                docs, counts, gaps = run.postings(i)
+                yield utf8encode(term)[0], (docs, counts.astype(np.float64) * boost, counts, gaps)
+            return
+        at = [0] * len(runs)
+        for term in _merged(run.terms for run in runs):
+            parts = []
+            for r, run in enumerate(runs):
+                i = at[r]
+                if i < len(run.terms) and run.terms[i] == term:
+                    parts.append(run.postings(i))
+                    at[r] = i + 1
+            docs, counts, gaps = (np.concatenate(x) if x[0] is not None else None for x in zip(*parts))
+            yield utf8encode(term)[0], (docs, counts.astype(np.float64) * boost, counts, gaps)
+
+    def discard(self) -> None:
+        for run in self.runs:
+            run.delete()
+        self.runs = []
 
     def items(self, fieldname: str, format_):
         """The gathered postings as Whoosh's (field, term, document, weight, value) tuples, for
@@ -116,6 +161,55 @@ class Lane:
                           for g in np.split(gaps, np.cumsum(counts)[:-1])]
             for doc, weight, value in zip(docs.tolist(), weights.tolist(), values):
                 yield fieldname, btext, doc, weight, value
+
+
+def _merged(sorted_lists):
+    """The distinct items of sorted lists, in order."""
+    last = None
+    for item in heapq.merge(*sorted_lists):
+        if item != last:
+            yield item
+            last = item
+
+
+class Run:
+    """A lane's postings sorted by term: the terms, where each term's postings start (and
+    its position gaps), and the postings' documents, counts and gaps, in memory or in .npy
+    files read as memory maps."""
+
+    __slots__ = ("terms", "bounds", "docs", "counts", "gaps", "gap_bounds", "files")
+
+    def __init__(self, terms, bounds, docs, counts, gaps, gap_bounds, files=()):
+        self.terms, self.bounds, self.docs, self.counts = terms, bounds, docs, counts
+        self.gaps, self.gap_bounds, self.files = gaps, gap_bounds, list(files)
+
+    def postings(self, i: int):
+        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
+        gaps = None
+        if self.gaps is not None:
+            gaps = np.asarray(self.gaps[int(self.gap_bounds[i]):int(self.gap_bounds[i + 1])], dtype=np.int64)
+        return (np.asarray(self.docs[a:b], dtype=np.int64), np.asarray(self.counts[a:b], dtype=np.int64), gaps)
+
+    def save(self, folder: str) -> "Run":
+        """This run written to files of ``folder``, and read back as memory maps."""
+        arrays = {}
+        for name in ("docs", "counts", "gaps"):
+            values = getattr(self, name)
+            if values is not None:
+                path = os.path.join(folder, f"{random_name()}.{name}.npy")
+                np.save(path, values)
+                arrays[name] = np.load(path, mmap_mode="r")
+                self.files.append(path)
+        return Run(self.terms, self.bounds, arrays["docs"], arrays["counts"], arrays.get("gaps"),
+                   self.gap_bounds, self.files)
+
+    def delete(self) -> None:
+        self.docs = self.counts = self.gaps = None
+        for path in self.files:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
 
 
 def _sorted_gaps(positions: np.ndarray, counts: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -134,6 +228,12 @@ def _sorted_gaps(positions: np.ndarray, counts: np.ndarray, order: np.ndarray) -
     return gaps, ends
 
 
+# Entries (postings and positions) the lanes of a writer hold in memory before they are sorted
+# and put aside in files (``Lane.spill``): about 4 bytes each, and 3 to 4 times that while they
+# are sorted. dantri (3.5 million postings, 1.8 million positions) is never put aside.
+SPILL_ENTRIES = 12_000_000
+
+
 class BulkWriter(SegmentWriter):
     """Whoosh's segment writer, with the text lanes' postings gathered in ``Lane`` arrays
     instead of its posting pool (see the module's doc)."""
@@ -141,8 +241,8 @@ class BulkWriter(SegmentWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._lanes: dict[str, Lane] = {}
-        self._tuples: dict[str, list] = {}  # other fields: Whoosh's posting tuples
-        self._pooled = False  # the pool holds postings (of merged segments, spelling words)
+        self._pooled = False  # the pool holds lane postings (merged segments) or spelling words
+        self._spill_folder = getattr(self._tempstorage, "folder", None)  # None: in memory only
 
     def add_document(self, **fields):
         """Whoosh's ``SegmentWriter.add_document``, but for where the postings go."""
@@ -182,9 +282,14 @@ class BulkWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+        if self._spill_folder and sum(map(len, self._lanes.values())) > SPILL_ENTRIES:
+            for lane in self._lanes.values():
+                lane.spill(self._spill_folder)
 
     def _gather(self, fieldname: str, field, value, docnum: int, fieldboost: float) -> int:
-        """Gather one field's postings of a document; returns the length Whoosh would count."""
+        """Gather one field's postings of a document; returns the length Whoosh would count.
+        Fields other than the lanes (ids, dates: a posting or two a document) go to Whoosh's
+        pool as they would."""
         terms = None
         if type(field) is LaneText and isinstance(value, str) and fieldboost == 1.0:
             terms = lane_terms(field.analyzer, value)
@@ -195,12 +300,13 @@ class BulkWriter(SegmentWriter):
                                                      field.format.field_boost)
             length = lane.add(docnum, terms)
             return length if field.scorable else 0
+        if fieldname in self._lanes:  # a lane's field given another value: the pool has it all
+            self._pooled = True
         length = 0
-        gathered = self._tuples.setdefault(fieldname, [])
         for tbytes, freq, weight, vbytes in field.index(value):
             if field.scorable:
                 length += freq
-            gathered.append((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
+            self.pool.add((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
         return length
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
@@ -208,34 +314,40 @@ class BulkWriter(SegmentWriter):
         super().add_postings_to_pool(reader, startdoc, docmap)
 
     def _fields(self):
-        """(fieldname, terms) of the gathered postings, in field-name order (``add_gathered``)."""
-        for fieldname in sorted(set(self._lanes) | {f for f, items in self._tuples.items() if items}):
+        """(fieldname, terms) of the segment, in field-name order (``add_gathered``): the
+        lanes' and, for the other fields, the pool's sorted postings grouped by term."""
+        pooled = groupby(self.pool.iter_postings(), key=_FIELD)
+        for fieldname in sorted(set(self._lanes) | set(self.pool.fieldnames)):
             lane = self._lanes.get(fieldname)
-            items = self._tuples.get(fieldname)
-            if lane is not None and items:  # a field with both kinds (not vnsearch's): as tuples
-                items = sorted(chain(items, lane.items(fieldname, self.schema[fieldname].format)),
-                               key=itemgetter(1, 2))
-                lane = None
             if lane is not None:
                 yield fieldname, lane.terms()
             else:
-                items.sort(key=_TBYTES)  # stable: each term's documents stay in order
+                name, items = next(pooled)
+                assert name == fieldname, (name, fieldname)
                 yield fieldname, ((btext, list(group)) for btext, group in groupby(items, key=_TBYTES))
 
     def _flush_segment(self):
-        add_gathered = getattr(self.fieldwriter, "add_gathered", None)
-        if self._pooled or add_gathered is None:
-            for fieldname, lane in self._lanes.items():
-                for item in lane.items(fieldname, self.schema[fieldname].format):
-                    self.pool.add(item)
-            for items in self._tuples.values():
-                for item in items:
-                    self.pool.add(item)
-            self._lanes, self._tuples = {}, {}
-            return super()._flush_segment()
-        self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        add_gathered(self.schema, lengths, self._fields())
-        self.fieldwriter.close()
-        if lengths:
-            lengths.close()
+        try:
+            add_gathered = getattr(self.fieldwriter, "add_gathered", None)
+            if self._pooled or add_gathered is None or set(self._lanes) & set(self.pool.fieldnames):
+                for fieldname, lane in self._lanes.items():
+                    for item in lane.items(fieldname, self.schema[fieldname].format):
+                        self.pool.add(item)
+                return super()._flush_segment()
+            self.perdocwriter.close()
+            lengths = self.per_document_reader() if self.codec.length_stats else None
+            add_gathered(self.schema, lengths, self._fields())
+            self.fieldwriter.close()
+            if lengths:
+                lengths.close()
+        finally:
+            self._discard()
+
+    def _discard(self) -> None:
+        for lane in self._lanes.values():
+            lane.discard()
+        self._lanes = {}
+
+    def cancel(self):
+        self._discard()
+        super().cancel()
