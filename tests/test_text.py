@@ -1,6 +1,8 @@
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vnsearch import text
 
@@ -41,6 +43,29 @@ def test_normalized_words_are_the_words_of_the_normalized_text(value):
 
     assert text.normalized_words(value) == re.findall(r"\w+", text.normalize(value))
     assert text.normalized_words("ḹoa") == ["l", "oạ"]
+
+
+def _every_word_canonical(value):
+    """canonical_tones as it was: ``_canonical`` applied to every word of the NFC text."""
+    import re
+
+    return re.sub(r"\w+", lambda m: text._canonical(m.group()), text.nfc(value))
+
+
+VIETNAMESE_LETTERS = "aăâeêioôơuưyđAĂÂEÊIOÔƠUƯYĐbhkqtxlHKQTXn" + "òóỏõọÒÓỎÕỌùúủũụÙÚỦŨỤàáảãạýỳỷỹỵ" + "ḹ"
+TONES = "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"
+
+
+@given(st.text(alphabet=VIETNAMESE_LETTERS + TONES + " ,.-_19", max_size=40))
+def test_only_the_words_whose_tone_can_move_are_rewritten(value):
+    # canonical_tones rewrites only the words _MOVABLE finds: the same text as rewriting every
+    # word, whatever the letters, marks (NFD or not), case and neighbours
+    assert text.canonical_tones(value) == _every_word_canonical(value)
+
+
+@pytest.mark.parametrize("value", ["hòa khỏe thủy HÒA Ủy ḹoa", "hóa_hòa", "1hòa", "qúy thuỷ hoà", "hòa-hòa"])
+def test_movable_words_by_hand(value):
+    assert text.canonical_tones(value) == _every_word_canonical(value)
 
 
 def test_nfd_input_becomes_nfc():
@@ -84,4 +109,5 @@ def test_normalized_words_on_dantri():
     texts = dantri_texts()
     for value in texts:
         assert text.normalized_words(value) == re.findall(r"\w+", text.normalize(value)), value
+        assert text.canonical_tones(value) == _every_word_canonical(value), value
     assert len(texts) > 40_000

@@ -44,7 +44,11 @@ def _pieces(value: str):
     """Normalized and segmented ``value``, remembered: the five text fields of a paragraph
     document (and a title shared by all paragraphs of an article) are analyzed from the same
     strings, and normalization and the CRF run once for all of them."""
-    return segment_cached(text.normalize(value))
+    return segment_cached(_normalized(value))
+
+
+# ``text.normalize`` of the values being analyzed: segmentation and the runs of words read it
+_normalized = lru_cache(maxsize=64)(text.normalize)
 
 
 class VietnameseTokenizer(Tokenizer):
@@ -123,7 +127,7 @@ def _analysed(value: str):
         if _is_word(p.text):
             w = _word(p.text)
             words.append((w, p.start, p.start + len(w)))
-    runs = {j: (i, form) for i, j, form in joins(words, text.normalize(value))} if len(words) > 1 else {}
+    runs = {j: (i, form) for i, j, form in joins(words, _normalized(value))} if len(words) > 1 else {}
     return pieces, runs
 
 
@@ -205,24 +209,34 @@ def lane_terms(analyzer, value: str) -> list[tuple[str, int, bool]] | None:
     kind = _lane_kind(analyzer)
     if kind is None:
         return None
-    # positions count words only, as VietnameseTokenizer numbers them (punctuation takes none)
-    pieces, runs = _analysed(value)
-    words_only = [piece for piece in pieces if _is_word(piece.text)]
-    syllables = [(_word(piece.text).lower(), pos, piece.joined) for pos, piece in enumerate(words_only)]
-    if kind in ("exact", "folded"):
-        out = []
-        for syl, pos, _ in syllables:
-            out.append((syl, pos, False))
-            if pos in runs:  # the run ending here is one word (covid19): at its first word
-                first, form = runs[pos]
-                out.append((form, first, True))
-        if kind == "folded":
-            out = [(_fold_token(term), pos, run) for term, pos, run in out]
-        return out
+    syllables, exact = _lane_syllables(value)
+    if kind == "exact":
+        return list(exact)
+    if kind == "folded":
+        return [(_fold_token(term), pos, run) for term, pos, run in exact]
     words = group_words(syllables)
     if kind == "words":
         return [(word, pos, False) for word, pos in words]
     return [(_fold_token(word) + READING_SEPARATOR + word, pos, False) for word, pos in words]
+
+
+@lru_cache(maxsize=64)
+def _lane_syllables(value: str) -> tuple[list[tuple[str, int, bool]], list[tuple[str, int, bool]]]:
+    """(the (lowercase syllable, position, joined) of each word of ``value``, the exact lane's
+    tokens), remembered: a paragraph's three lanes (a title's two) start from them."""
+    # positions count words only, as VietnameseTokenizer numbers them (punctuation takes none)
+    pieces, runs = _analysed(value)
+    syllables = [(_word(piece.text).lower(), pos, piece.joined)
+                 for pos, piece in enumerate([piece for piece in pieces if _is_word(piece.text)])]
+    if not runs:
+        return syllables, [(syl, pos, False) for syl, pos, _ in syllables]
+    exact = []
+    for syl, pos, _ in syllables:
+        exact.append((syl, pos, False))
+        if pos in runs:  # the run ending here is one word (covid19): at its first word
+            first, form = runs[pos]
+            exact.append((form, first, True))
+    return syllables, exact
 
 
 _LANES = {id(EXACT): "exact", id(FOLDED): "folded", id(WORDS): "words", id(READINGS): "readings"}

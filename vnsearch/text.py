@@ -60,6 +60,13 @@ def _canonical(syllable: str) -> str:
     return unicodedata.normalize("NFC", bare + tones[0])
 
 
+# The words ``_canonical`` can change: those ending in o or u, bare or with a tone mark, then a, e
+# or y without one (the tone of "hòa", "khỏe", "thủy", or of an earlier letter, moves to the last
+# letter; a tone already on the last letter, or a pair with another mark, "ôa", "ơa", is left).
+# Whole words only (nothing word-like before or after): the words ``\w+`` finds.
+_MOVABLE = re.compile(r"(?<!\w)\w*(?:[oòóỏõọOÒÓỎÕỌ][aeAE]|[uùúủũụUÙÚỦŨỤ][yY])(?!\w)")
+
+
 def canonical_tones(text: str) -> str:
     """Write every open oa/oe/uy syllable in one tone-mark style: hòa→hoà, thủy→thuỷ, Ủy→Uỷ.
 
@@ -68,7 +75,7 @@ def canonical_tones(text: str) -> str:
     ("hoàn", "thuyết") have one spelling only and are left alone; so is "quý", where the tone
     is on the y in both styles. Returns NFC.
     """
-    return _SYLLABLE.sub(_canonical_syllable, nfc(text))
+    return _MOVABLE.sub(_canonical_syllable, nfc(text))  # every other word: _canonical leaves it
 
 
 def normalize(text: str) -> str:
