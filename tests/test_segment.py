@@ -61,6 +61,23 @@ def test_same_words_as_pyvi_on_the_seeds():
         assert segment.tokenize(p) == pyvi_tokenize(p)
 
 
+def test_features_are_pyvis_true_attributes_in_its_order():
+    # CRFsuite sums the attributes' weights in the order given: the attributes must be pyvi's
+    # word2features (its strings as name:value, its true flags by name), in pyvi's order, also
+    # for a token seen before (remembered) in another place, capitals ("A" is both upper and
+    # title), digits and dictionary words
+    from pyvi.ViTokenizer import ViTokenizer
+
+    words = frozenset(ViTokenizer.bi_grams) | frozenset(ViTokenizer.tri_grams)
+    for text in ["Hội nghị trực tuyến về văn bản quy phạm pháp luật", "HỘ TỊCH Hà Nội 2020 , thủ tục hành chính",
+                 "a", "Nhóm A và ông B đi Ô tô", "Bộ Tư pháp", "pháp luật pháp luật Tư pháp"]:
+        tokens = segment.syllable_strings(text)
+        expected = [[k if v is True else f"{k}:{v}" if isinstance(v, str) else k
+                     for k, v in features.items() if v is not False]
+                    for features in ViTokenizer.sent2features(tokens, False)]
+        assert segment._features(tokens, words) == expected, text
+
+
 def test_same_words_as_pyvi_on_query_sized_texts(monkeypatch):
     """Queries are short: one to four words, a number, a word and punctuation. Where pyvi's
     joining rules leave no syllable that could continue the previous one, ``segment`` skips

@@ -177,44 +177,64 @@ def _features(tokens: list[str], words) -> list[list[str]]:
     pyvi passes dicts whose string values become ``name:value`` attributes and whose boolean
     values become weights 1.0 or 0.0. A weight of 0.0 adds nothing to any score, so only the
     true ones are listed: the tags are the same, computed with less work. ``words``: pyvi's
-    dictionary (``_Model.words``), where its bi_gram and tri_gram features look.
+    dictionary (``_Model.words``), where its bi_gram and tri_gram features look. The
+    attributes come in pyvi's order; each token's own, previous-word and next-word attributes
+    are made once per distinct token (``_token_features``), and each pair and triple of words
+    is looked up once for the two tokens that ask.
     """
-    lows = [t.lower() for t in tokens]
-    titles = [t.istitle() for t in tokens]
-    uppers = [t.isupper() for t in tokens]
+    info = [_TOKEN_FEATURES.get(t) or _token_features(t) for t in tokens]
+    lows = [x[0] for x in info]
     n = len(tokens)
+    # pair[i]: tokens i-1, i are a dictionary word; triple[i]: tokens i-2, i-1, i
+    pair = [False] + [a + " " + b in words for a, b in zip(lows, lows[1:])]
+    triple = [False, False] + [a + " " + b + " " + c in words for a, b, c in zip(lows, lows[1:], lows[2:])]
     out = []
     for i in range(n):
-        low = lows[i]
-        f = ["bias", "word.lower():" + low]
-        if uppers[i]:
-            f.append("word.isupper()")
-        if titles[i]:
-            f.append("word.istitle()")
-        if tokens[i].isdigit():
-            f.append("word.isdigit()")
+        f = ["bias"]
+        f += info[i][1]
         if i > 0:
-            f.append("-1:word.lower():" + lows[i - 1])
-            if titles[i - 1]:
-                f.append("-1:word.istitle()")
-            if uppers[i - 1]:
-                f.append("-1:word.isupper()")
-            if lows[i - 1] + " " + low in words:
+            f += info[i - 1][2]
+            if pair[i]:
                 f.append("-1:word.bi_gram()")
-            if i > 1 and lows[i - 2] + " " + lows[i - 1] + " " + low in words:
+            if triple[i]:
                 f.append("-2:word.tri_gram()")
         if i < n - 1:
-            f.append("+1:word.lower():" + lows[i + 1])
-            if titles[i + 1]:
-                f.append("+1:word.istitle()")
-            if uppers[i + 1]:
-                f.append("+1:word.isupper()")
-            if low + " " + lows[i + 1] in words:
+            f += info[i + 1][3]
+            if pair[i + 1]:
                 f.append("+1:word.bi_gram()")
-            if i < n - 2 and low + " " + lows[i + 1] + " " + lows[i + 2] in words:
+            if i < n - 2 and triple[i + 2]:
                 f.append("+2:word.tri_gram()")
         out.append(f)
     return out
+
+
+# token → (lowercase, its own attributes, as the previous word's, as the next word's)
+_TOKEN_FEATURES: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
+TOKEN_FEATURES_MAX = 200_000  # distinct tokens remembered (a news archive has a few hundred thousand)
+
+
+def _token_features(token: str) -> tuple[str, list[str], list[str], list[str]]:
+    low = token.lower()
+    upper, title = token.isupper(), token.istitle()
+    own = ["word.lower():" + low]
+    if upper:
+        own.append("word.isupper()")
+    if title:
+        own.append("word.istitle()")
+    if token.isdigit():
+        own.append("word.isdigit()")
+    before = ["-1:word.lower():" + low]
+    after = ["+1:word.lower():" + low]
+    if title:
+        before.append("-1:word.istitle()")
+        after.append("+1:word.istitle()")
+    if upper:
+        before.append("-1:word.isupper()")
+        after.append("+1:word.isupper()")
+    if len(_TOKEN_FEATURES) >= TOKEN_FEATURES_MAX:
+        _TOKEN_FEATURES.clear()
+    info = _TOKEN_FEATURES[token] = (low, own, before, after)
+    return info
 
 
 def segment(text: str) -> list[Piece]:
