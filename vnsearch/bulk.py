@@ -13,7 +13,7 @@ document, the numbers of its distinct terms, their counts and, in a phrase lane,
 positions (``Lane``). At commit numpy sorts them by term, stably (each term's documents stay in
 order), and the codec writes each term's blocks from slices of the arrays
 (``compact.CompactFieldWriter.add_gathered``). Past ``SPILL_ENTRIES`` held in memory, the lanes
-are sorted and put aside in files (``Run``, read back as memory maps) and each term's postings
+are sorted and put aside in files (``SavedRun``, read back in order) and each term's postings
 are put together from every run at commit, so memory stays bounded on an archive. The other
 indexed fields (ids, dates: a posting or two a document) go through Whoosh's pool as before.
 The segment's files are those Whoosh's own writer writes, byte for byte (``tests/test_bulk.py``).
@@ -55,7 +55,7 @@ class Lane:
     def __init__(self, positional: bool, boost: float):
         self.positional = positional
         self.boost = boost
-        self.runs: list[Run] = []  # what was gathered before, sorted by term and put aside
+        self.runs: list[SavedRun] = []  # what was gathered before, sorted by term and put aside
         self._clear()
 
     def _clear(self) -> None:
@@ -126,7 +126,10 @@ class Lane:
         """(term bytes, (document numbers, weights, counts, position gaps or None)) for every
         term, in the order of their UTF-8 bytes (which is the order of the strings): each
         term's postings of every run put aside, then of what is in memory."""
-        runs = self.runs + ([self._run()] if self.counts else [])
+        runs = list(self.runs)
+        if self.counts:
+            runs.append(self._run())
+            self._clear()  # the sorted copy is what is read now
         boost = self.boost
         if len(runs) == 1:
             run = runs[0]
@@ -173,39 +176,64 @@ def _merged(sorted_lists):
 
 
 class Run:
-    """A lane's postings sorted by term: the terms, where each term's postings start (and
-    its position gaps), and the postings' documents, counts and gaps, in memory or in .npy
-    files read as memory maps."""
+    """A lane's postings sorted by term: the terms, where each term's postings (and position
+    gaps) start, and the postings' documents, counts and gaps."""
 
-    __slots__ = ("terms", "bounds", "docs", "counts", "gaps", "gap_bounds", "files")
-
-    def __init__(self, terms, bounds, docs, counts, gaps, gap_bounds, files=()):
-        self.terms, self.bounds, self.docs, self.counts = terms, bounds, docs, counts
-        self.gaps, self.gap_bounds, self.files = gaps, gap_bounds, list(files)
+    def __init__(self, terms, bounds, docs, counts, gaps, gap_bounds):
+        self.terms, self.bounds, self.gap_bounds = terms, bounds, gap_bounds
+        self.docs, self.counts, self.gaps = docs, counts, gaps
 
     def postings(self, i: int):
+        """(documents, counts, gaps or None) of the ``i``-th term, as int64 arrays."""
         a, b = int(self.bounds[i]), int(self.bounds[i + 1])
         gaps = None
         if self.gaps is not None:
-            gaps = np.asarray(self.gaps[int(self.gap_bounds[i]):int(self.gap_bounds[i + 1])], dtype=np.int64)
-        return (np.asarray(self.docs[a:b], dtype=np.int64), np.asarray(self.counts[a:b], dtype=np.int64), gaps)
+            gaps = self.gaps[int(self.gap_bounds[i]):int(self.gap_bounds[i + 1])]
+        return self.docs[a:b].astype(np.int64), self.counts[a:b].astype(np.int64), gaps
 
-    def save(self, folder: str) -> "Run":
-        """This run written to files of ``folder``, and read back as memory maps."""
-        arrays = {}
-        for name in ("docs", "counts", "gaps"):
-            values = getattr(self, name)
+    def save(self, folder: str) -> "SavedRun":
+        """This run's arrays written to files of ``folder``."""
+        paths = []
+        for values in (self.docs, self.counts, self.gaps):
             if values is not None:
-                path = os.path.join(folder, f"{random_name()}.{name}.npy")
-                np.save(path, values)
-                arrays[name] = np.load(path, mmap_mode="r")
-                self.files.append(path)
-        return Run(self.terms, self.bounds, arrays["docs"], arrays["counts"], arrays.get("gaps"),
-                   self.gap_bounds, self.files)
+                paths.append(os.path.join(folder, f"{random_name()}.run"))
+                values.tofile(paths[-1])
+        return SavedRun(self.terms, self.bounds, self.gap_bounds, paths)
 
     def delete(self) -> None:
-        self.docs = self.counts = self.gaps = None
-        for path in self.files:
+        pass
+
+
+class SavedRun(Run):
+    """A run put aside in files, read back in term order, a term at a time, through buffered
+    reads (not memory maps: the process's memory stays what the terms being written need)."""
+
+    _DTYPES = (np.uint32, np.uint32, np.int64)  # documents, counts, gaps
+
+    def __init__(self, terms, bounds, gap_bounds, paths):
+        super().__init__(terms, bounds, None, None, None, gap_bounds)
+        self.paths = paths
+        self._files = None
+        self._next = 0
+
+    def postings(self, i: int):
+        if i != self._next:
+            raise ValueError(f"a saved run is read in order: term {i}, expected {self._next}")
+        self._next += 1
+        if self._files is None:
+            self._files = [open(path, "rb", buffering=1 << 20) for path in self.paths]
+        sizes = [int(self.bounds[i + 1] - self.bounds[i])] * 2
+        if len(self._files) == 3:
+            sizes.append(int(self.gap_bounds[i + 1] - self.gap_bounds[i]))
+        arrays = [np.frombuffer(f.read(n * np.dtype(t).itemsize), dtype=t).astype(np.int64)
+                  for f, n, t in zip(self._files, sizes, self._DTYPES)]
+        return arrays[0], arrays[1], arrays[2] if len(arrays) == 3 else None
+
+    def delete(self) -> None:
+        for f in self._files or ():
+            f.close()
+        self._files = None
+        for path in self.paths:
             try:
                 os.remove(path)
             except OSError:
@@ -230,8 +258,8 @@ def _sorted_gaps(positions: np.ndarray, counts: np.ndarray, order: np.ndarray) -
 
 # Entries (postings and positions) the lanes of a writer hold in memory before they are sorted
 # and put aside in files (``Lane.spill``): about 4 bytes each, and 3 to 4 times that while they
-# are sorted. dantri (3.5 million postings, 1.8 million positions) is never put aside.
-SPILL_ENTRIES = 12_000_000
+# are sorted. dantri's workers (2.7 million each) never put them aside; vntc's, ten times each.
+SPILL_ENTRIES = 8_000_000
 
 
 class BulkWriter(SegmentWriter):

@@ -516,7 +516,9 @@ def _open_writer(ix, index_dir: str, parallel: bool):
     codec = CompactCodec(blocklimit=CODEC_BLOCK)
     try:
         if parallel:
-            return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=128, codec=codec)
+            # each worker's Whoosh pool holds only the id and date fields' postings now (the
+            # text lanes are gathered by bulk.BulkWriter): 64 MB of them before it spills
+            return ParallelWriter(ix, procs=_cpus(), multisegment=True, limitmb=64, codec=codec)
         return BulkWriter(ix, limitmb=256, codec=codec)
     except whoosh_index.LockError:
         raise IndexUnavailable(f"another vnsearch process is updating {index_dir}: wait for it to finish")

@@ -210,7 +210,7 @@ def _features(tokens: list[str], words) -> list[list[str]]:
 
 # token → (lowercase, its own attributes, as the previous word's, as the next word's)
 _TOKEN_FEATURES: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
-TOKEN_FEATURES_MAX = 200_000  # distinct tokens remembered (a news archive has a few hundred thousand)
+TOKEN_FEATURES_MAX = 100_000  # distinct tokens remembered (about 350 bytes each; dantri has 24,875)
 
 
 def _token_features(token: str) -> tuple[str, list[str], list[str], list[str]]:
