@@ -64,6 +64,10 @@ def _kind(word: str) -> str:
 
 def _joinable(a: str, b: str, gap: str) -> bool:
     """Whether two neighbouring words (lowercase) written with ``gap`` between them are one."""
+    if gap == " ":  # most neighbours: what the rules below decide for one space, kinds only if needed
+        if b.isdigit():  # kb "num": covid 19, iphone 12; not "năm 2020", not "5 6"
+            return _kind(a) in ("foreign", "mixed")
+        return _abbreviation(a) and _abbreviation(b)
     ka, kb = _kind(a), _kind(b)
     if ka == "num" and kb == "num":
         return False
