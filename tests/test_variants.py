@@ -64,38 +64,13 @@ def test_a_phrase_matches_a_run_written_apart_and_its_parts():
     assert not find_sequence(forms, ["covid19", "tại"], joined)
 
 
-def _joinable_by_kinds(a, b, gap):
-    """The joining rules with both words' kinds taken first (what ``_joinable`` decides, without
-    its shortcut for a space)."""
-    from vnsearch.variants import SEPARATORS, _abbreviation, _kind
-
-    ka, kb = _kind(a), _kind(b)
-    if ka == "num" and kb == "num":
-        return False
-    if gap in SEPARATORS:
-        if ka == "syl" and kb == "syl":
-            return False
-        if kb == "num" and ka == "syl" and len(a) > 1:
-            return False
-        if kb == "num" and a[-1].isdigit():
-            return False
-        if ka == "num" and kb == "syl":
-            return False
-        return True
-    if gap.strip() not in ("", "."):
-        return False
-    if kb == "num":
-        return ka == "foreign" or ka == "mixed"
-    return _abbreviation(a) and _abbreviation(b)
-
-
 WORDS_OF_EVERY_KIND = ["covid", "19", "tp", "hcm", "năm", "2020", "iphone", "h5n1", "ubnd", "xin", "vắc", "a",
                        "5", "bn2802", "mass", "for", "x", "đ"]
 
 
 @pytest.mark.parametrize("gap", [" ", "  ", "", "-", ".", ". ", "/", ", "])
 def test_the_shortcut_for_a_space_decides_as_the_rules(gap):
-    from vnsearch.variants import _joinable
+    from vnsearch.variants import _joinable, _joinable_by_kinds
 
     for a in WORDS_OF_EVERY_KIND:
         for b in WORDS_OF_EVERY_KIND:

@@ -68,6 +68,11 @@ def _joinable(a: str, b: str, gap: str) -> bool:
         if b.isdigit():  # kb "num": covid 19, iphone 12; not "năm 2020", not "5 6"
             return _kind(a) in ("foreign", "mixed")
         return _abbreviation(a) and _abbreviation(b)
+    return _joinable_by_kinds(a, b, gap)
+
+
+def _joinable_by_kinds(a: str, b: str, gap: str) -> bool:
+    """``_joinable``'s rules for any gap, from both words' kinds."""
     ka, kb = _kind(a), _kind(b)
     if ka == "num" and kb == "num":
         return False
