@@ -43,6 +43,7 @@ from .analysis import lane_terms
 from .schema import LaneText
 
 _TERM = itemgetter(0)
+_TERM_AND_RUN = itemgetter(0, 1)
 _FIELD = itemgetter(0)
 _RUN = itemgetter(2)
 _TBYTES = itemgetter(1)
@@ -132,20 +133,16 @@ class Lane:
             self._clear()  # the sorted copy is what is read now
         boost = self.boost
         if len(runs) == 1:
-            run = runs[0]
-            for i, term in enumerate(run.terms):
-                docs, counts, gaps = run.postings(i)
+            for term, (docs, counts, gaps) in runs[0].read():
                 yield utf8encode(term)[0], (docs, counts.astype(np.float64) * boost, counts, gaps)
             return
-        at = [0] * len(runs)
-        for term in _merged(run.terms for run in runs):
-            parts = []
-            for r, run in enumerate(runs):
-                i = at[r]
-                if i < len(run.terms) and run.terms[i] == term:
-                    parts.append(run.postings(i))
-                    at[r] = i + 1
-            docs, counts, gaps = (np.concatenate(x) if x[0] is not None else None for x in zip(*parts))
+        streams = [((term, r, postings) for term, postings in run.read()) for r, run in enumerate(runs)]
+        for term, group in groupby(heapq.merge(*streams, key=_TERM_AND_RUN), key=_TERM):
+            parts = [postings for _, _, postings in group]  # in run order: documents in order
+            if len(parts) == 1:
+                docs, counts, gaps = parts[0]
+            else:
+                docs, counts, gaps = (np.concatenate(x) if x[0] is not None else None for x in zip(*parts))
             yield utf8encode(term)[0], (docs, counts.astype(np.float64) * boost, counts, gaps)
 
     def discard(self) -> None:
@@ -166,15 +163,6 @@ class Lane:
                 yield fieldname, btext, doc, weight, value
 
 
-def _merged(sorted_lists):
-    """The distinct items of sorted lists, in order."""
-    last = None
-    for item in heapq.merge(*sorted_lists):
-        if item != last:
-            yield item
-            last = item
-
-
 class Run:
     """A lane's postings sorted by term: the terms, where each term's postings (and position
     gaps) start, and the postings' documents, counts and gaps."""
@@ -183,56 +171,68 @@ class Run:
         self.terms, self.bounds, self.gap_bounds = terms, bounds, gap_bounds
         self.docs, self.counts, self.gaps = docs, counts, gaps
 
-    def postings(self, i: int):
-        """(documents, counts, gaps or None) of the ``i``-th term, as int64 arrays."""
-        a, b = int(self.bounds[i]), int(self.bounds[i + 1])
-        gaps = None
-        if self.gaps is not None:
-            gaps = self.gaps[int(self.gap_bounds[i]):int(self.gap_bounds[i + 1])]
-        return self.docs[a:b].astype(np.int64), self.counts[a:b].astype(np.int64), gaps
+    def read(self):
+        """(term, (documents, counts, gaps or None)) in term order, as int64 arrays."""
+        bounds, gap_bounds = self.bounds.tolist(), None if self.gaps is None else self.gap_bounds.tolist()
+        for i, term in enumerate(self.terms):
+            a, b = bounds[i], bounds[i + 1]
+            gaps = None if gap_bounds is None else self.gaps[gap_bounds[i]:gap_bounds[i + 1]]
+            yield term, (self.docs[a:b].astype(np.int64), self.counts[a:b].astype(np.int64), gaps)
 
     def save(self, folder: str) -> "SavedRun":
-        """This run's arrays written to files of ``folder``."""
-        paths = []
-        for values in (self.docs, self.counts, self.gaps):
-            if values is not None:
-                paths.append(os.path.join(folder, f"{random_name()}.run"))
-                values.tofile(paths[-1])
-        return SavedRun(self.terms, self.bounds, self.gap_bounds, paths)
+        """This run written to files of ``folder``: its terms (lines of UTF-8: no term holds a
+        line break), each term's numbers of postings and of gaps, and the arrays."""
+        paths = [os.path.join(folder, f"{random_name()}.run{k}") for k in range(5)]
+        text = "\n".join(self.terms)
+        if text.count("\n") != max(len(self.terms) - 1, 0):
+            raise ValueError("a term with a line break cannot be put aside")  # pieces never hold one
+        with open(paths[0], "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        np.diff(self.bounds).astype(np.uint32).tofile(paths[1])
+        gap_counts = np.diff(self.gap_bounds) if self.gaps is not None else np.zeros(0)
+        gap_counts.astype(np.uint32).tofile(paths[2])
+        self.docs.tofile(paths[3])
+        self.counts.tofile(paths[4])
+        if self.gaps is not None:
+            paths.append(paths[0][:-1] + "5")
+            self.gaps.tofile(paths[5])
+        return SavedRun(paths, len(self.terms))
 
     def delete(self) -> None:
         pass
 
 
-class SavedRun(Run):
-    """A run put aside in files, read back in term order, a term at a time, through buffered
-    reads (not memory maps: the process's memory stays what the terms being written need)."""
+class SavedRun:
+    """A run put aside in files and read back once, in term order, a term at a time through
+    buffered reads: the process keeps nothing of it in memory in between (not its terms, not
+    memory maps), whatever the number of runs."""
 
-    _DTYPES = (np.uint32, np.uint32, np.int64)  # documents, counts, gaps
-
-    def __init__(self, terms, bounds, gap_bounds, paths):
-        super().__init__(terms, bounds, None, None, None, gap_bounds)
+    def __init__(self, paths: list[str], size: int):
         self.paths = paths
-        self._files = None
-        self._next = 0
+        self.size = size  # terms
 
-    def postings(self, i: int):
-        if i != self._next:
-            raise ValueError(f"a saved run is read in order: term {i}, expected {self._next}")
-        self._next += 1
-        if self._files is None:
-            self._files = [open(path, "rb", buffering=1 << 20) for path in self.paths]
-        sizes = [int(self.bounds[i + 1] - self.bounds[i])] * 2
-        if len(self._files) == 3:
-            sizes.append(int(self.gap_bounds[i + 1] - self.gap_bounds[i]))
-        arrays = [np.frombuffer(f.read(n * np.dtype(t).itemsize), dtype=t).astype(np.int64)
-                  for f, n, t in zip(self._files, sizes, self._DTYPES)]
-        return arrays[0], arrays[1], arrays[2] if len(arrays) == 3 else None
+    def read(self):
+        with open(self.paths[0], encoding="utf-8", newline="\n") as terms, \
+                open(self.paths[1], "rb") as sizes, open(self.paths[2], "rb") as gap_sizes, \
+                open(self.paths[3], "rb", buffering=1 << 20) as docs, \
+                open(self.paths[4], "rb", buffering=1 << 20) as counts:
+            gaps = open(self.paths[5], "rb", buffering=1 << 20) if len(self.paths) > 5 else None
+            try:
+                postings = np.fromfile(sizes, dtype=np.uint32).tolist()
+                positions = np.fromfile(gap_sizes, dtype=np.uint32).tolist() if gaps else None
+                for i, line in enumerate(terms if self.size else ()):
+                    term = line[:-1] if line.endswith("\n") else line
+                    n = postings[i]
+                    term_gaps = None
+                    if gaps is not None:
+                        term_gaps = np.frombuffer(gaps.read(8 * positions[i]), dtype=np.int64)
+                    yield term, (np.frombuffer(docs.read(4 * n), dtype=np.uint32).astype(np.int64),
+                                 np.frombuffer(counts.read(4 * n), dtype=np.uint32).astype(np.int64), term_gaps)
+            finally:
+                if gaps is not None:
+                    gaps.close()
 
     def delete(self) -> None:
-        for f in self._files or ():
-            f.close()
-        self._files = None
         for path in self.paths:
             try:
                 os.remove(path)
