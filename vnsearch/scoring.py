@@ -167,6 +167,10 @@ class PostingsCache:
         self._article_hits = _Kept(max_postings // 4)
         self._denominators = _Kept(max_postings // 2)
         self._bm25 = _Kept(max_postings // 2)
+        self._posting_slots = _Kept(max_postings // 4)
+        self._titled = _Kept(max_postings // 4)
+        self._article_masks = _Kept(max_postings)  # (bytes: two of one a slot a term, 170 KB on vntc)
+        self._paragraph_slots: np.ndarray | None = None
         self._stored = None  # (``stored_fields``)
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
@@ -291,6 +295,54 @@ class PostingsCache:
         hit = np.flatnonzero(mask).astype(np.int32)
         return self._article_hits.put(key, hit, len(hit))
 
+    def posting_slots(self, fieldname: str, term: str) -> np.ndarray:
+        """The article slot of each of the term's postings, in their order (for a title
+        lane, whose postings are article records: one an article)."""
+        key = (fieldname, term)
+        hit = self._posting_slots.get(key)
+        if hit is not None:
+            return hit
+        ids = self.postings(fieldname, term)[0]
+        return self._posting_slots.put(key, self.article_slots()[0][ids], len(ids))
+
+    def titled(self, fieldname: str, titlefield: str, term: str) -> np.ndarray:
+        """The documents holding ``term`` in ``fieldname`` whose article holds it in
+        ``titlefield`` too, in order."""
+        key = (fieldname, titlefield, term)
+        hit = self._titled.get(key)
+        if hit is not None:
+            return hit
+        ids = self.postings(fieldname, term)[0]
+        hit = ids[self.article_masks(None, titlefield, term)[0][self.article_slots()[0][ids]]]
+        return self._titled.put(key, hit, len(hit))
+
+    def article_masks(self, fieldname: str | None, titlefield: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(the articles whose title holds ``term`` in ``titlefield``, those whose title or
+        paragraphs hold it, ``fieldname`` the paragraphs' field: None, the title alone), as
+        masks over the article slots, kept: a query's coverage adds a word's weight where they
+        are (one pass over the articles, no index arrays)."""
+        key = (fieldname, titlefield, term)
+        hit = self._article_masks.get(key)
+        if hit is not None:
+            return hit
+        n_slots = self.article_slots()[1]
+        in_title = np.zeros(n_slots, dtype=bool)
+        in_title[self.posting_slots(titlefield, term)] = True
+        in_article = in_title
+        if fieldname is not None:
+            in_article = in_title.copy()
+            in_article[self.article_hits(fieldname, term)] = True
+        return self._article_masks.put(key, (in_title, in_article), 2 * n_slots)
+
+    def paragraph_slots(self) -> np.ndarray:
+        """For every document, its article slot if it is a paragraph, else the number of
+        slots (one past the last: an array of one value a slot, one more at its end, gives
+        every document its paragraph's value or that last one)."""
+        if self._paragraph_slots is None:
+            slots, n_slots = self.article_slots()
+            self._paragraph_slots = np.where(self.kind_mask("p"), slots, n_slots)
+        return self._paragraph_slots
+
     def kind_mask(self, kind: str) -> np.ndarray:
         """Live documents of a kind ("p" paragraphs, "a" article records)."""
         if kind not in self._kinds:
@@ -305,14 +357,6 @@ class PostingsCache:
         hit = np.zeros(n_slots, dtype=bool)
         hit[slots[record_docs]] = True
         return hit[slots] & self.kind_mask("p")
-
-    def spread_scores(self, record_scores: np.ndarray) -> np.ndarray:
-        """Scores given to article records, given to every paragraph of the article instead."""
-        slots, n_slots = self.article_slots()
-        records = np.flatnonzero(record_scores)
-        by_slot = np.zeros(n_slots, dtype=np.float32)
-        by_slot[slots[records]] = record_scores[records]
-        return by_slot[slots] * self.kind_mask("p")
 
     def field_codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
         """For an ID field of article records (date, source): its distinct values, sorted, and
@@ -385,14 +429,18 @@ def add_bm25(
     n_docs: int,
     k1: float = K1,
     b: float = B,
+    by_article: bool = False,
 ) -> np.ndarray:
     """Add ``weight`` × BM25(term) of ``fieldname`` to ``scores``; return the docnums hit.
     ``k1`` and ``b`` come from the caller's ``ranking.Weights``. ``np.add.at`` adds what
     ``scores[ids] += values`` adds (a term's docnums are distinct), without its gather and
-    scatter through a temporary: about half the time."""
+    scatter through a temporary: about half the time. ``by_article``: a field of article
+    records (a title lane), ``scores`` one an article slot (``article_slots``), and the slots
+    hit returned."""
     ids = cache.postings(fieldname, term)[0]
-    if not len(ids) or weight == 0:
+    if not len(ids):
         return ids
-    np.add.at(scores, ids, cache.bm25(fieldname, term, weight * idf(n_docs, len(ids)), k1, b))
-    return ids
-
+    at = cache.posting_slots(fieldname, term) if by_article else ids
+    if weight != 0:
+        np.add.at(scores, at, cache.bm25(fieldname, term, weight * idf(n_docs, len(ids)), k1, b))
+    return at
