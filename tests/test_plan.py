@@ -72,7 +72,7 @@ def _reference_scores(leaves, cache, w: Weights) -> np.ndarray:
                 coverage[in_text[in_article[slots[in_text]]]] -= weight
             if w.article_coverage:
                 if content:
-                    in_article[cache.article_hits(CONTENT_FOLDED, f)] = True
+                    in_article[slots[cache.postings(CONTENT_FOLDED, f)[0]]] = True
                 article_coverage[in_article] += weight
         if leaf.accented:
             for e in leaf.exact_forms():

@@ -17,7 +17,7 @@ def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
 
 
 def test_bm25_of_a_term_asked_again_is_its_own_with_its_own_parameters(storm_index):
-    # the denominators kept per term and (k1, b): a term, a lane or parameters asked after
+    # the values kept per term, weight and (k1, b): a term, a lane or parameters asked after
     # another must not get the other's
     with vnsearch.Searcher(storm_index) as s:
         cache = s._cache

@@ -164,8 +164,6 @@ class PostingsCache:
         self._slots: tuple[np.ndarray, int] | None = None
         self._kinds: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
-        self._article_hits = _Kept(max_postings // 4)
-        self._denominators = _Kept(max_postings // 2)
         self._bm25 = _Kept(max_postings // 2)
         self._posting_slots = _Kept(max_postings // 4)
         self._titled = _Kept(max_postings // 4)
@@ -227,32 +225,21 @@ class PostingsCache:
         keep = self.live[docs]
         return (docs, positions) if keep.all() else (docs[keep], positions[keep])
 
-    def bm25_denominator(self, fieldname: str, term: str, k1: float, b: float) -> np.ndarray:
-        """BM25's ``tf + k1 × (1 - b + b × length / average length)`` of each of the term's
-        postings (``add_bm25``), kept beside its postings: a term asked for again (by the
-        next query, or by the plan of its synonyms) costs four array operations instead of
-        ten. Keyed by ``k1`` and ``b`` too: another ``Weights`` gets its own."""
-        key = (fieldname, term, k1, b)
-        hit = self._denominators.get(key)
-        if hit is not None:
-            return hit
-        ids, tfs = self.postings(fieldname, term)
-        lengths, avg = self.lengths(fieldname)
-        norm = k1 * (1 - b + b * lengths[ids] / avg)
-        return self._denominators.put(key, tfs + norm, len(ids))
-
     def bm25(self, fieldname: str, term: str, scale: float, k1: float, b: float) -> np.ndarray:
-        """``scale × tf × (k1 + 1) / denominator`` of each of the term's postings, what
-        ``add_bm25`` adds (``scale``: the lane's weight × the term's idf), kept: on vntc a
-        common syllable's 500,000 postings cost three array operations a lane each time a
-        query holds it. Keyed by the scale too, so the float32 values are those computed
-        for it (``scale × tf`` is rounded before the rest)."""
+        """``scale × tf × (k1 + 1) / (tf + k1 × (1 - b + b × length / average length))`` of
+        each of the term's postings, what ``add_bm25`` adds (``scale``: the lane's weight ×
+        the term's idf), kept: on vntc a common syllable's 500,000 postings cost ten array
+        operations a lane each time a query held it. Keyed by the scale, ``k1`` and ``b``
+        too (the float32 values are those computed for them: ``scale × tf`` is rounded
+        before the rest). A lane asks for a term with one weight, so the values take the
+        place of the denominators kept before them, in as many bytes."""
         key = (fieldname, term, k1, b, scale)
         hit = self._bm25.get(key)
         if hit is not None:
             return hit
         ids, tfs = self.postings(fieldname, term)
-        denominator = self.bm25_denominator(fieldname, term, k1, b)
+        lengths, avg = self.lengths(fieldname)
+        denominator = tfs + k1 * (1 - b + b * lengths[ids] / avg)
         return self._bm25.put(key, scale * tfs * (k1 + 1) / denominator, len(ids))
 
     def stored_fields(self, docnum: int) -> dict:
@@ -280,20 +267,6 @@ class PostingsCache:
             slots = key_ranks(keys)
             self._slots = (slots, int(slots.max()) + 1 if len(slots) else 0)
         return self._slots
-
-    def article_hits(self, fieldname: str, term: str) -> np.ndarray:
-        """The article slots (see ``article_slots``) of the documents holding ``term``, each
-        once. Cached beside the postings: a common syllable's postings are long, the articles
-        they fall in far fewer, and queries share syllables."""
-        key = (fieldname, term)
-        hit = self._article_hits.get(key)
-        if hit is not None:
-            return hit
-        slots, n_slots = self.article_slots()
-        mask = np.zeros(n_slots, dtype=bool)
-        mask[slots[self.postings(fieldname, term)[0]]] = True
-        hit = np.flatnonzero(mask).astype(np.int32)
-        return self._article_hits.put(key, hit, len(hit))
 
     def posting_slots(self, fieldname: str, term: str) -> np.ndarray:
         """The article slot of each of the term's postings, in their order (for a title
@@ -331,7 +304,7 @@ class PostingsCache:
         in_article = in_title
         if fieldname is not None:
             in_article = in_title.copy()
-            in_article[self.article_hits(fieldname, term)] = True
+            in_article[self.article_slots()[0][self.postings(fieldname, term)[0]]] = True
         return self._article_masks.put(key, (in_title, in_article), 2 * n_slots)
 
     def paragraph_slots(self) -> np.ndarray:
