@@ -116,7 +116,7 @@ def test_kept_arrays_drop_the_least_recently_used_past_their_bound():
 
 
 def test_what_is_kept_by_article_is_its_definition(storm_index):
-    # posting_slots, article_masks, titled and paragraph_slots against their plain definitions
+    # posting_slots, articles, titled and paragraph_slots against their plain definitions
     from vnsearch.schema import TITLE_FOLDED
 
     with vnsearch.Searcher(storm_index) as s:
@@ -130,9 +130,9 @@ def test_what_is_kept_by_article_is_its_definition(storm_index):
             titled_articles = set(slots[records].tolist())
             text_articles = set(slots[cache.postings(CONTENT_FOLDED, term)[0]].tolist())
             for field, articles in ((None, titled_articles), (CONTENT_FOLDED, titled_articles | text_articles)):
-                in_title, in_article = cache.article_masks(field, TITLE_FOLDED, term)
-                assert set(np.flatnonzero(in_title).tolist()) == titled_articles, term
-                assert set(np.flatnonzero(in_article).tolist()) == articles, (term, field)
+                in_title, in_article = cache.articles(field, TITLE_FOLDED, term)
+                assert in_title.tolist() == sorted(titled_articles), term
+                assert in_article.tolist() == sorted(articles), (term, field)
             docs = cache.postings(CONTENT_FOLDED, term)[0]
             expected = [d for d in docs.tolist() if int(slots[d]) in titled_articles]
             assert cache.titled(CONTENT_FOLDED, TITLE_FOLDED, term).tolist() == expected, term

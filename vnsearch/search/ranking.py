@@ -220,17 +220,17 @@ class Plan:
                 # Coverage: a paragraph holds the word in its text or its article's title (counted
                 # once). Kept per paragraph for the text and per article for the title, so that
                 # a word costs work in proportion to its postings, not to the index.
-                # (``ufunc.at`` and ``where`` add as ``coverage[in_text] += weight`` does, float32
-                # plus float32, without the gather, the scatter and the index arrays)
+                # (``ufunc.at`` adds as ``coverage[in_text] += weight`` does, float32 plus float32,
+                # without the gather and the scatter; the articles as their slots, once each)
                 weight32 = np.float32(weight)
                 np.add.at(coverage, in_text, weight32)
-                in_title, in_article = cache.article_masks(CONTENT_FOLDED if content else None, TITLE_FOLDED, f)
+                in_title, in_article = cache.articles(CONTENT_FOLDED if content else None, TITLE_FOLDED, f)
                 if len(title_slots):
-                    np.add(title_coverage, weight32, out=title_coverage, where=in_title)
+                    np.add.at(title_coverage, in_title, weight32)
                     if content:
                         np.subtract.at(coverage, cache.titled(CONTENT_FOLDED, TITLE_FOLDED, f), weight32)
                 if w.article_coverage:
-                    np.add(article_coverage, weight32, out=article_coverage, where=in_article)
+                    np.add.at(article_coverage, in_article, weight32)
             if leaf.accented:
                 for e in leaf.exact_forms():
                     q = w.exact * exact_weight.get(e, 1.0)
