@@ -17,7 +17,7 @@ def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
 
 
 def test_bm25_of_a_term_asked_again_is_its_own_with_its_own_parameters(storm_index):
-    # the denominators kept per term and (k1, b): a term, a lane or parameters asked after
+    # the values kept per term, weight and (k1, b): a term, a lane or parameters asked after
     # another must not get the other's
     with vnsearch.Searcher(storm_index) as s:
         cache = s._cache
@@ -100,3 +100,39 @@ def test_key_ranks_are_numpys_unique_inverse():
         expected = np.unique(keys, return_inverse=True)[1].reshape(-1).astype(np.int64)
         got = key_ranks(keys)
         assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+def test_kept_arrays_drop_the_least_recently_used_past_their_bound():
+    from vnsearch.scoring import _Kept
+
+    kept = _Kept(10)
+    kept.put("a", "A", 4)
+    kept.put("b", "B", 4)
+    assert kept.get("a") == "A"  # now the most recent
+    kept.put("c", "C", 4)  # 12 > 10: "b" goes
+    assert (kept.get("b"), kept.get("a"), kept.get("c"), kept.held) == (None, "A", "C", 8)
+    kept.put("d", "D", 50)  # alone past the bound: kept, the others dropped
+    assert (kept.get("a"), kept.get("c"), kept.get("d"), kept.held) == (None, None, "D", 50)
+
+
+def test_what_is_kept_by_article_is_its_definition(storm_index):
+    # posting_slots, articles, titled and paragraph_slots against their plain definitions
+    from vnsearch.schema import TITLE_FOLDED
+
+    with vnsearch.Searcher(storm_index) as s:
+        cache = s._cache
+        slots, n_slots = cache.article_slots()
+        paragraphs = cache.kind_mask("p")
+        assert cache.paragraph_slots().tolist() == [int(x) if p else n_slots for x, p in zip(slots, paragraphs)]
+        for term in ("bao", "mien", "trung", "bi", "xyzzy"):
+            records = cache.postings(TITLE_FOLDED, term)[0]
+            assert cache.posting_slots(TITLE_FOLDED, term).tolist() == slots[records].tolist()
+            titled_articles = set(slots[records].tolist())
+            text_articles = set(slots[cache.postings(CONTENT_FOLDED, term)[0]].tolist())
+            for field, articles in ((None, titled_articles), (CONTENT_FOLDED, titled_articles | text_articles)):
+                in_title, in_article = cache.articles(field, TITLE_FOLDED, term)
+                assert in_title.tolist() == sorted(titled_articles), term
+                assert in_article.tolist() == sorted(articles), (term, field)
+            docs = cache.postings(CONTENT_FOLDED, term)[0]
+            expected = [d for d in docs.tolist() if int(slots[d]) in titled_articles]
+            assert cache.titled(CONTENT_FOLDED, TITLE_FOLDED, term).tolist() == expected, term

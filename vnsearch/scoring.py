@@ -117,10 +117,35 @@ def _leaf_positions(segreader, fieldname: str, term: str) -> tuple[np.ndarray, n
 _NO_POSITIONS = (np.zeros(0, dtype=np.int64),) * 3
 
 
+class _Kept:
+    """Arrays kept by key, the least recently used dropped first once the lengths they hold
+    pass ``bound`` (the last one kept whatever its length)."""
+
+    def __init__(self, bound: int):
+        self.bound = bound
+        self.held = 0
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        hit = self._items.get(key)
+        if hit is None:
+            return None
+        self._items.move_to_end(key)
+        return hit[0]
+
+    def put(self, key, value, length: int):
+        self._items[key] = (value, length)
+        self.held += length
+        while self.held > self.bound and len(self._items) > 1:
+            _, (_, old) = self._items.popitem(last=False)
+            self.held -= old
+        return value
+
+
 class PostingsCache:
     """Postings, field lengths and the deleted-document mask of one open Whoosh reader."""
 
-    def __init__(self, reader, max_postings: int = 20_000_000):
+    def __init__(self, reader, max_postings: int = 40_000_000):
         self.reader = reader
         # An index with no segment yet reads as Whoosh's EmptyReader, which has no per-document
         # data: it holds no leaves here.
@@ -133,18 +158,19 @@ class PostingsCache:
                     self.live[offset + d] = False
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._live_counts: dict[str, int] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # Bounded by postings held, not terms: on vntc one common syllable holds 500k postings.
-        # 20M postings is about 240 MB.
-        self._max_postings = max_postings
-        self._held = 0
+        # 40M postings is about 480 MB. The 300 news-short queries on vntc ask for 34M postings
+        # of distinct terms; with 20M held, 717 terms were read again (24.7M postings, 3.5 ms a
+        # query on average, 5 ms of the p50: issue 15).
+        self._postings = _Kept(max_postings)
         self._slots: tuple[np.ndarray, int] | None = None
         self._kinds: dict[str, np.ndarray] = {}
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
-        self._article_hits: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._article_hits_held = 0
-        self._denominators: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._denominators_held = 0
+        self._bm25 = _Kept(max_postings // 4)
+        self._posting_slots = _Kept(max_postings // 8)
+        self._titled = _Kept(max_postings // 8)
+        self._articles = _Kept(max_postings // 8)
+        self._paragraph_slots: np.ndarray | None = None
         self._stored = None  # (``stored_fields``)
 
     def lengths(self, fieldname: str) -> tuple[np.ndarray, float]:
@@ -169,7 +195,6 @@ class PostingsCache:
         key = (fieldname, term)
         hit = self._postings.get(key)
         if hit is not None:
-            self._postings.move_to_end(key)
             return hit
         parts_ids, parts_tfs = [], []
         for seg, offset in self.leaves:
@@ -184,12 +209,7 @@ class PostingsCache:
             result = (ids[keep], tfs[keep]) if not keep.all() else (ids, tfs)
         else:
             result = _EMPTY
-        self._postings[key] = result
-        self._held += len(result[0])
-        while self._held > self._max_postings and len(self._postings) > 1:
-            _, (old_ids, _) = self._postings.popitem(last=False)
-            self._held -= len(old_ids)
-        return result
+        return self._postings.put(key, result, len(result[0]))
 
     def positions(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(the global docnum of each position, the position) of ``term`` in the live documents,
@@ -207,25 +227,22 @@ class PostingsCache:
         keep = self.live[docs]
         return (docs, positions) if keep.all() else (docs[keep], positions[keep])
 
-    def bm25_denominator(self, fieldname: str, term: str, k1: float, b: float) -> np.ndarray:
-        """BM25's ``tf + k1 × (1 - b + b × length / average length)`` of each of the term's
-        postings (``add_bm25``), kept beside its postings: a term asked for again (by the
-        next query, or by the plan of its synonyms) costs four array operations instead of
-        ten. Keyed by ``k1`` and ``b`` too: another ``Weights`` gets its own."""
-        key = (fieldname, term, k1, b)
-        hit = self._denominators.get(key)
+    def bm25(self, fieldname: str, term: str, scale: float, k1: float, b: float) -> np.ndarray:
+        """``scale × tf × (k1 + 1) / (tf + k1 × (1 - b + b × length / average length))`` of
+        each of the term's postings, what ``add_bm25`` adds (``scale``: the lane's weight ×
+        the term's idf), kept: on vntc a common syllable's 500,000 postings cost ten array
+        operations a lane each time a query held it. Keyed by the scale, ``k1`` and ``b``
+        too (the float32 values are those computed for them: ``scale × tf`` is rounded
+        before the rest). A lane asks for a term with one weight, so the values take the
+        place of the denominators kept before them, in as many bytes."""
+        key = (fieldname, term, k1, b, scale)
+        hit = self._bm25.get(key)
         if hit is not None:
-            self._denominators.move_to_end(key)
             return hit
         ids, tfs = self.postings(fieldname, term)
         lengths, avg = self.lengths(fieldname)
-        norm = k1 * (1 - b + b * lengths[ids] / avg)
-        hit = self._denominators[key] = tfs + norm
-        self._denominators_held += len(hit)
-        while self._denominators_held > self._max_postings // 2 and len(self._denominators) > 1:
-            _, old = self._denominators.popitem(last=False)
-            self._denominators_held -= len(old)
-        return hit
+        denominator = tfs + k1 * (1 - b + b * lengths[ids] / avg)
+        return self._bm25.put(key, scale * tfs * (k1 + 1) / denominator, len(ids))
 
     def stored_fields(self, docnum: int) -> dict:
         """``reader.stored_fields(docnum)``: the same fresh dict, read from its segment's
@@ -253,25 +270,57 @@ class PostingsCache:
             self._slots = (slots, int(slots.max()) + 1 if len(slots) else 0)
         return self._slots
 
-    def article_hits(self, fieldname: str, term: str) -> np.ndarray:
-        """The article slots (see ``article_slots``) of the documents holding ``term``, each
-        once. Cached beside the postings: a common syllable's postings are long, the articles
-        they fall in far fewer, and queries share syllables."""
+    def posting_slots(self, fieldname: str, term: str) -> np.ndarray:
+        """The article slot of each of the term's postings, in their order (for a title
+        lane, whose postings are article records: one an article)."""
         key = (fieldname, term)
-        hit = self._article_hits.get(key)
+        hit = self._posting_slots.get(key)
         if hit is not None:
-            self._article_hits.move_to_end(key)
+            return hit
+        ids = self.postings(fieldname, term)[0]
+        return self._posting_slots.put(key, self.article_slots()[0][ids], len(ids))
+
+    def titled(self, fieldname: str, titlefield: str, term: str) -> np.ndarray:
+        """The documents holding ``term`` in ``fieldname`` whose article holds it in
+        ``titlefield`` too, in order."""
+        key = (fieldname, titlefield, term)
+        hit = self._titled.get(key)
+        if hit is not None:
+            return hit
+        slots, n_slots = self.article_slots()
+        ids = self.postings(fieldname, term)[0]
+        in_title = np.zeros(n_slots, dtype=bool)
+        in_title[self.articles(None, titlefield, term)[0]] = True
+        hit = ids[in_title[slots[ids]]]
+        return self._titled.put(key, hit, len(hit))
+
+    def articles(self, fieldname: str | None, titlefield: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(the articles whose title holds ``term`` in ``titlefield``, those whose title or
+        paragraphs hold it, ``fieldname`` the paragraphs' field: None, the title alone), each
+        their slots in order, once, kept: a query's coverage adds a word's weight there with
+        ``np.add.at`` (a boolean mask over every article took 5 to 20 times as long)."""
+        key = (fieldname, titlefield, term)
+        hit = self._articles.get(key)
+        if hit is not None:
             return hit
         slots, n_slots = self.article_slots()
         mask = np.zeros(n_slots, dtype=bool)
-        mask[slots[self.postings(fieldname, term)[0]]] = True
-        hit = np.flatnonzero(mask).astype(np.int32)
-        self._article_hits[key] = hit
-        self._article_hits_held += len(hit)
-        while self._article_hits_held > self._max_postings // 4 and len(self._article_hits) > 1:
-            _, old = self._article_hits.popitem(last=False)
-            self._article_hits_held -= len(old)
-        return hit
+        mask[self.posting_slots(titlefield, term)] = True
+        in_title = np.flatnonzero(mask)
+        in_article = in_title
+        if fieldname is not None:
+            mask[slots[self.postings(fieldname, term)[0]]] = True
+            in_article = np.flatnonzero(mask)
+        return self._articles.put(key, (in_title, in_article), len(in_title) + len(in_article))
+
+    def paragraph_slots(self) -> np.ndarray:
+        """For every document, its article slot if it is a paragraph, else the number of
+        slots (one past the last: an array of one value a slot, one more at its end, gives
+        every document its paragraph's value or that last one)."""
+        if self._paragraph_slots is None:
+            slots, n_slots = self.article_slots()
+            self._paragraph_slots = np.where(self.kind_mask("p"), slots, n_slots)
+        return self._paragraph_slots
 
     def kind_mask(self, kind: str) -> np.ndarray:
         """Live documents of a kind ("p" paragraphs, "a" article records)."""
@@ -287,14 +336,6 @@ class PostingsCache:
         hit = np.zeros(n_slots, dtype=bool)
         hit[slots[record_docs]] = True
         return hit[slots] & self.kind_mask("p")
-
-    def spread_scores(self, record_scores: np.ndarray) -> np.ndarray:
-        """Scores given to article records, given to every paragraph of the article instead."""
-        slots, n_slots = self.article_slots()
-        records = np.flatnonzero(record_scores)
-        by_slot = np.zeros(n_slots, dtype=np.float32)
-        by_slot[slots[records]] = record_scores[records]
-        return by_slot[slots] * self.kind_mask("p")
 
     def field_codes(self, fieldname: str) -> tuple[list[str], np.ndarray]:
         """For an ID field of article records (date, source): its distinct values, sorted, and
@@ -367,12 +408,18 @@ def add_bm25(
     n_docs: int,
     k1: float = K1,
     b: float = B,
+    by_article: bool = False,
 ) -> np.ndarray:
     """Add ``weight`` × BM25(term) of ``fieldname`` to ``scores``; return the docnums hit.
-    ``k1`` and ``b`` come from the caller's ``ranking.Weights``."""
-    ids, tfs = cache.postings(fieldname, term)
-    if not len(ids) or weight == 0:
+    ``k1`` and ``b`` come from the caller's ``ranking.Weights``. ``np.add.at`` adds what
+    ``scores[ids] += values`` adds (a term's docnums are distinct), without its gather and
+    scatter through a temporary: about half the time. ``by_article``: a field of article
+    records (a title lane), ``scores`` one an article slot (``article_slots``), and the slots
+    hit returned."""
+    ids = cache.postings(fieldname, term)[0]
+    if not len(ids):
         return ids
-    denominator = cache.bm25_denominator(fieldname, term, k1, b)
-    scores[ids] += (weight * idf(n_docs, len(ids))) * tfs * (k1 + 1) / denominator
-    return ids
+    at = cache.posting_slots(fieldname, term) if by_article else ids
+    if weight != 0:
+        np.add.at(scores, at, cache.bm25(fieldname, term, weight * idf(n_docs, len(ids)), k1, b))
+    return at

@@ -148,14 +148,15 @@ def _pairs(leaf: Leaf, exact: bool) -> list[tuple[str, str]]:
 _NONE = np.zeros(0, dtype=np.int64)
 
 
-def _only_joined(scores, cache, field, first, joined, n_docs, bm25, weight=1.0) -> np.ndarray:
+def _only_joined(scores, cache, field, first, joined, n_docs, bm25, weight=1.0, at=None) -> np.ndarray:
     """Add the BM25 of a run's joined word ("covid19") to ``scores`` in the documents that do
     not hold the run's first word ("covid"): they wrote it joined, and get nothing from its
-    words. Returns those documents."""
+    words. Returns those documents. ``at``: the place in ``scores`` of each document (its
+    article slot, for title scores kept by article)."""
     extra = np.zeros(cache.doc_count, dtype=np.float32)
     hit = bm25(extra, field, joined, weight, n_docs)
     docs = np.setdiff1d(hit, cache.postings(field, first)[0], assume_unique=True)
-    scores[docs] += extra[docs]
+    scores[docs if at is None else at[docs]] += extra[docs]
     return docs
 
 
@@ -188,13 +189,16 @@ class Plan:
         self.idf: dict[str, float] = {}
         n_para = max(1, cache.live_count(CONTENT_FOLDED))
         n_title = max(1, cache.live_count(TITLE_FOLDED))
-        title_scores = np.zeros(n, dtype=np.float32)  # on article records, spread below
         slots, n_slots = cache.article_slots()
+        title_scores = np.zeros(n_slots + 1, dtype=np.float32)  # an article's, spread below (+ one 0)
         article_coverage = np.zeros(n_slots, dtype=np.float32)
         title_coverage = np.zeros(n_slots, dtype=np.float32)
 
         def bm25(scores, field, term, weight, n_docs):
             return add_bm25(scores, cache, field, term, weight, n_docs, w.k1, w.b)
+
+        def title_bm25(field, term, weight):  # (the article slots hit)
+            return add_bm25(title_scores, cache, field, term, weight, n_title, w.k1, w.b, by_article=True)
 
         for leaf in leaves:
             content = leaf.field is None
@@ -208,7 +212,7 @@ class Plan:
                 exact_weight[t.exact] = max(exact_weight.get(t.exact, 0.0), q)
             for f, q in folded_weight.items():
                 in_text = bm25(self.scores, CONTENT_FOLDED, f, q, n_para) if content else _NONE
-                in_title = bm25(title_scores, TITLE_FOLDED, f, q * (w.title if content else 1.0), n_title)
+                title_slots = title_bm25(TITLE_FOLDED, f, q * (w.title if content else 1.0))
                 df = len(cache.postings(CONTENT_FOLDED if content else TITLE_FOLDED, f)[0])
                 weight = q * idf(n_para if content else n_title, df)
                 self.idf[f] = weight
@@ -216,22 +220,23 @@ class Plan:
                 # Coverage: a paragraph holds the word in its text or its article's title (counted
                 # once). Kept per paragraph for the text and per article for the title, so that
                 # a word costs work in proportion to its postings, not to the index.
-                coverage[in_text] += weight
-                in_article = np.zeros(n_slots, dtype=bool)
-                if len(in_title):
-                    in_article[slots[in_title]] = True
-                    title_coverage[in_article] += weight
-                    coverage[in_text[in_article[slots[in_text]]]] -= weight
-                if w.article_coverage:
+                # (``ufunc.at`` adds as ``coverage[in_text] += weight`` does, float32 plus float32,
+                # without the gather and the scatter; the articles as their slots, once each)
+                weight32 = np.float32(weight)
+                np.add.at(coverage, in_text, weight32)
+                in_title, in_article = cache.articles(CONTENT_FOLDED if content else None, TITLE_FOLDED, f)
+                if len(title_slots):
+                    np.add.at(title_coverage, in_title, weight32)
                     if content:
-                        in_article[cache.article_hits(CONTENT_FOLDED, f)] = True
-                    article_coverage[in_article] += weight
+                        np.subtract.at(coverage, cache.titled(CONTENT_FOLDED, TITLE_FOLDED, f), weight32)
+                if w.article_coverage:
+                    np.add.at(article_coverage, in_article, weight32)
             if leaf.accented:
                 for e in leaf.exact_forms():
                     q = w.exact * exact_weight.get(e, 1.0)
                     if content:
                         bm25(self.scores, CONTENT_EXACT, e, q, n_para)
-                    bm25(title_scores, TITLE_EXACT, e, q * (w.title if content else 1.0), n_title)
+                    title_bm25(TITLE_EXACT, e, q * (w.title if content else 1.0))
                 if content:
                     for word in leaf.compounds():
                         bm25(self.scores, CONTENT_WORDS, text.fold(word) + READING_SEPARATOR + word, w.words, n_para)
@@ -247,21 +252,21 @@ class Plan:
                     coverage[docs] += held
                     article_coverage[slots[docs]] += held
                 docs = _only_joined(title_scores, cache, TITLE_FOLDED, t.folded, joined, n_title, bm25,
-                                    w.title if content else 1.0)
+                                    w.title if content else 1.0, at=slots)
                 title_coverage[slots[docs]] += held
-        if title_scores.any():
-            self.scores += cache.spread_scores(title_scores)
+        if title_scores.any():  # each paragraph its article's (``paragraph_slots``: the others the last 0)
+            self.scores += title_scores[cache.paragraph_slots()]
         if total_idf > 0 and sum(len(leaf.tokens) for leaf in leaves) > 1:
             # Coverage is counted over the paragraph's article (its title, its other paragraphs:
             # a law article's clauses, a news story's lead), which holds the paragraph's own
             # words too; the bonus for every word stays with the paragraph itself.
             coverage += title_coverage[slots]
             every = coverage >= 0.999 * total_idf
-            coverage = np.minimum(coverage, total_idf)  # a word written joined may count twice
-            article_coverage = np.minimum(article_coverage, total_idf)
             if w.article_coverage:  # the power on one value per article, then to the paragraphs
+                article_coverage = np.minimum(article_coverage, total_idf)  # a word written joined may count twice
                 factor = ((article_coverage / total_idf) ** w.coverage_power)[slots]
             else:
+                coverage = np.minimum(coverage, total_idf)
                 factor = (coverage / total_idf) ** w.coverage_power
             scale(self.scores, factor, every, w.all_words)
         self._proximity_terms()
