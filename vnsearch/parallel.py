@@ -159,16 +159,17 @@ class ParallelWriter(MpWriter):
             if task.is_alive():
                 task.kill()
                 task.join(timeout=5)
+        # nobody reads the queues now: the exit must not wait for their feeder threads (seen
+        # under load after Ctrl-C: exit 130 printed, then the process hung for ever in
+        # multiprocessing's atexit join of a job queue's feeder). Here, not only in cancel:
+        # the indexer's _discard stops the workers without cancelling the writer.
+        for jobs, result in self._queues:
+            jobs.cancel_join_thread()
+            result.cancel_join_thread()
 
     def cancel(self):
         try:
             self.stop_workers()
-            # nobody reads the queues now: the exit must not wait for their feeder threads
-            # (seen once under load after Ctrl-C: exit 130 printed, then the process hung for
-            # ever in multiprocessing's atexit join of a job queue's feeder)
-            for jobs, result in self._queues:
-                jobs.cancel_join_thread()
-                result.cancel_join_thread()
         finally:
             # the job files of unfinished batches are in the temporary storage Whoosh removes here
             super(MpWriter, self).cancel()
