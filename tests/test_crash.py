@@ -255,3 +255,21 @@ def test_ctrl_c_exits_130_in_one_line_and_leaves_the_old_index(update):
     rerun = index_process(update["corpus"], index_dir)
     assert rerun.wait() == 0
     assert held(index_dir) == update["full_ids"]
+
+
+def test_stopping_the_workers_releases_the_job_queues(tmp_path):
+    # Ctrl-C reaches indexer._discard, which stops the parallel writer's workers without
+    # cancelling it: the queues' feeder threads must not be joined at exit any more (nobody
+    # reads them), or the process can hang after printing its one line
+    from vnsearch.indexer import _create_index, _open_writer
+
+    ix = _create_index(str(tmp_path / "index"))
+    writer = _open_writer(ix, str(tmp_path / "index"), parallel=True)
+    try:
+        for n in range(writer.batchsize * writer.procs):
+            writer.add_document(kind="p", article_id=f"a{n}", text="hộ tịch", folded="ho tich")
+        assert writer._queues and writer.worker_pids()
+        writer.stop_workers()
+        assert all(q._joincancelled for pair in writer._queues for q in pair)
+    finally:
+        writer.cancel()
