@@ -36,15 +36,14 @@ import numpy as np
 from whoosh.util import random_name
 from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .analysis import lane_terms
+from .compact import ArrayValues
 from .schema import LaneText
 
-_TERM = itemgetter(0)
+_FIRST = itemgetter(0)  # a token's term, a posting's field, a merged entry's term
 _TERM_AND_RUN = itemgetter(0, 1)
-_FIELD = itemgetter(0)
 _RUN = itemgetter(2)
 _TBYTES = itemgetter(1)
 
@@ -84,7 +83,7 @@ class Lane:
             self.positions.extend(chain.from_iterable(positions.values()))
             distinct = positions
         else:
-            distinct = Counter(map(_TERM, terms))
+            distinct = Counter(map(_FIRST, terms))
             self.counts.extend(distinct.values())
         self.term_numbers.extend([numbers.setdefault(term, len(numbers)) for term in distinct])
         if distinct:
@@ -137,7 +136,7 @@ class Lane:
                 yield utf8encode(term)[0], (docs, counts.astype(np.float64) * boost, counts, gaps)
             return
         streams = [((term, r, postings) for term, postings in run.read()) for r, run in enumerate(runs)]
-        for term, group in groupby(heapq.merge(*streams, key=_TERM_AND_RUN), key=_TERM):
+        for term, group in groupby(heapq.merge(*streams, key=_TERM_AND_RUN), key=_FIRST):
             parts = [postings for _, _, postings in group]  # in run order: documents in order
             if len(parts) == 1:
                 docs, counts, gaps = parts[0]
@@ -154,11 +153,7 @@ class Lane:
         """The gathered postings as Whoosh's (field, term, document, weight, value) tuples, for
         its pool."""
         for btext, (docs, weights, counts, gaps) in self.terms():
-            if gaps is None:
-                values = [pack_uint(int(c)) for c in counts]  # LaneText's frequency value
-            else:
-                values = [format_.encode(np.cumsum(g).tolist())
-                          for g in np.split(gaps, np.cumsum(counts)[:-1])]
+            values = ArrayValues(counts, gaps).as_bytes(format_)  # what LaneText.index yields
             for doc, weight, value in zip(docs.tolist(), weights.tolist(), values):
                 yield fieldname, btext, doc, weight, value
 
@@ -344,7 +339,7 @@ class BulkWriter(SegmentWriter):
     def _fields(self):
         """(fieldname, terms) of the segment, in field-name order (``add_gathered``): the
         lanes' and, for the other fields, the pool's sorted postings grouped by term."""
-        pooled = groupby(self.pool.iter_postings(), key=_FIELD)
+        pooled = groupby(self.pool.iter_postings(), key=_FIRST)
         for fieldname in sorted(set(self._lanes) | set(self.pool.fieldnames)):
             lane = self._lanes.get(fieldname)
             if lane is not None:
