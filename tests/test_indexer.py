@@ -47,7 +47,8 @@ def test_second_run_without_change_analyses_and_writes_nothing(seed_corpus, tmp_
         raise AssertionError("re-analysed an unchanged article")
 
     monkeypatch.setattr(segment, "segment", fail)
-    segment.segment_cached.cache_clear()
+    monkeypatch.setattr(segment, "segment_many", fail)
+    segment.forget()
     r = update_index(str(seed_corpus), index_dir)
     assert (r.unchanged, r.paragraphs, r.changed) == (2, 0, False)
     assert sorted(os.listdir(index_dir)) == before  # no new segment, no new generation

@@ -9,7 +9,10 @@ import pytest
 from vnsearch import segment
 from vnsearch.text import normalize
 
-from .conftest import SEEDS, shared_data
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .conftest import SEEDS, dantri_texts, shared_data
 
 
 def test_words_are_joined_like_pyvi():
@@ -136,6 +139,69 @@ def test_a_process_answering_many_short_queries_builds_the_set_once(monkeypatch)
     assert model._set is not None
     for t in texts[:5]:
         assert segment.tokenize(t) == pyvi_tokenize(t), t
+
+
+_EDGES = ["", " ", "...", "\n", "a", "Hà", "hộ tịch", "TP.HCM", "10/7/2024 lúc 8h", "A B C", "ông A và bà B",
+          "HỘ TỊCH HÀ NỘI", "covid-19 , (Bắc Ninh) - 1.528 tỷ", "http://dantri.com.vn/a-b.htm hộ tịch"]
+
+
+def test_segmented_together_the_pieces_are_segments(monkeypatch):
+    """``segment_many`` (a build's batches: features and Viterbi in numpy for all texts,
+    ``crf.py``) gives each text exactly the pieces ``segment`` (CRFsuite) gives it."""
+    texts = _EDGES + list(_paragraphs_of_seeds())
+    assert segment.segment_many(texts) == [segment.segment(t) for t in texts]
+    assert segment.segment_many([]) == []
+
+
+_SYLLABLES = ["hộ", "tịch", "Hà", "Nội", "hoà", "giải", "pháp", "luật", "Bộ", "Tư", "quy", "phạm", "văn", "bản",
+              "thủ", "tục", "hành", "chính", "HỘ", "TỊCH", "A", "2024", "1.528", ",", ".", "(", ")", "-", "ông",
+              "bà", "Việt", "Nam", "thành", "phố", "Hồ", "Chí", "Minh", "covid", "19", "TP.", "tỷ", "đồng"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_SYLLABLES), max_size=40).map(" ".join), max_size=12))
+def test_segmented_together_any_texts_as_one_at_a_time(texts):
+    assert segment.segment_many(texts) == [segment.segment(t) for t in texts]
+
+
+def test_forgetting_the_tokens_between_batches_changes_nothing(monkeypatch):
+    # an archive has more distinct tokens than the batch tagger keeps: it forgets them all and
+    # numbers them again (and pyvi's dictionary with them) at the next batch
+    monkeypatch.setattr(segment, "ROWS_MAX", 5)
+    monkeypatch.setattr(segment, "LOWS_MAX", 40)
+    paragraphs = list(_paragraphs_of_seeds())
+    expected = [segment.segment(t) for t in paragraphs]
+    got = []
+    for i in range(0, len(paragraphs), 3):
+        got += segment.segment_many(paragraphs[i:i + 3])
+    assert got == expected
+    assert len(segment._get_model().batch()._rows) < 200
+
+
+def test_primed_texts_are_not_segmented_again(monkeypatch):
+    texts = list(_paragraphs_of_seeds())[:5]
+    segment.forget()
+    segment.prime(texts)
+
+    def fail(text):
+        raise AssertionError("segmented again: " + text)
+
+    monkeypatch.setattr(segment, "segment", fail)
+    for t in texts:
+        assert list(segment.segment_cached(t)) == segment.segment_many([t])[0]
+    with pytest.raises(AssertionError):
+        segment.segment_cached("một văn bản chưa thấy")
+    segment.prime(["khác"])  # a new batch: the texts before are forgotten
+    with pytest.raises(AssertionError):
+        segment.segment_cached(texts[0])
+
+
+@pytest.mark.slow
+def test_segmented_together_as_one_at_a_time_on_dantri():
+    texts = [normalize(t) for t in dantri_texts()]
+    for i in range(0, len(texts), 500):
+        batch = texts[i:i + 500]
+        assert segment.segment_many(batch) == [segment.segment(t) for t in batch], i
 
 
 @pytest.mark.slow
