@@ -31,7 +31,7 @@ from typing import NamedTuple
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from . import text
-from .segment import segment_cached
+from . import segment
 from .variants import joins, variants_at
 
 
@@ -44,11 +44,18 @@ def _pieces(value: str):
     """Normalized and segmented ``value``, remembered: the five text fields of a paragraph
     document (and a title shared by all paragraphs of an article) are analyzed from the same
     strings, and normalization and the CRF run once for all of them."""
-    return segment_cached(_normalized(value))
+    return segment.segment_cached(_normalized(value))
 
 
 # ``text.normalize`` of the values being analyzed: segmentation and the runs of words read it
-_normalized = lru_cache(maxsize=64)(text.normalize)
+# (as many as a batch of documents ``prime`` holds)
+_normalized = lru_cache(maxsize=4096)(text.normalize)
+
+
+def prime(values: list[str]) -> None:
+    """Segment ``values`` (the text of a batch of documents, in the order they will be
+    analysed) together, for their analysis next: ``segment.segment_many``."""
+    segment.prime([_normalized(v) for v in values])
 
 
 class VietnameseTokenizer(Tokenizer):

@@ -38,7 +38,7 @@ from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
-from .analysis import lane_terms
+from .analysis import lane_terms, prime
 from .compact import ArrayValues
 from .schema import LaneText
 
@@ -266,6 +266,15 @@ class BulkWriter(SegmentWriter):
         self._lanes: dict[str, Lane] = {}
         self._pooled = False  # the pool holds lane postings (merged segments) or spelling words
         self._spill_folder = getattr(self._tempstorage, "folder", None)  # None: in memory only
+
+    def add_documents(self, documents: list[dict]) -> None:
+        """``add_document`` of each document, the text of their lanes segmented together first
+        (``analysis.prime``: the CRF run over all of them at once)."""
+        schema = self.schema
+        prime([value for fields in documents for name, value in fields.items()
+               if isinstance(value, str) and name in schema and type(schema[name]) is LaneText])
+        for fields in documents:
+            self.add_document(**fields)
 
     def add_document(self, **fields):
         """Whoosh's ``SegmentWriter.add_document``, but for where the postings go."""

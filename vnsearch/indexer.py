@@ -164,11 +164,12 @@ def article_key(article_id: str) -> int:
 
 def _add_article(writer, article: Article) -> int:
     """One record for the article (title indexed, metadata stored) and one document per
-    paragraph (text indexed and stored)."""
+    paragraph (text indexed and stored), added together where the writer can (the bulk
+    writer segments them in one batch); a parallel writer hands them to its workers."""
     key = article_key(article.id)
     meta = {"date": article.date, "source": article.source, "url": article.url, "topic": article.topic,
             "file": article.file or None}
-    writer.add_document(
+    record = dict(
         kind=ARTICLE,
         article_id=article.id,
         akey=key,
@@ -182,17 +183,16 @@ def _add_article(writer, article: Article) -> int:
     )
     # An article with a title and no body is still findable: its title stands as paragraph 0.
     numbered = list(enumerate(article.paragraphs, 1)) or [(0, article.title)]
-    for number, paragraph in numbered:
-        writer.add_document(
-            kind=PARAGRAPH,
-            article_id=article.id,
-            akey=key,
-            para=number,
-            text=paragraph,
-            exact=paragraph,
-            folded=paragraph,
-            words=paragraph,
-        )
+    documents = [record] + [
+        dict(kind=PARAGRAPH, article_id=article.id, akey=key, para=number,
+             text=paragraph, exact=paragraph, folded=paragraph, words=paragraph)
+        for number, paragraph in numbered
+    ]
+    if isinstance(writer, BulkWriter):
+        writer.add_documents(documents)
+    else:
+        for fields in documents:
+            writer.add_document(**fields)
     return len(numbered)
 
 

@@ -67,6 +67,16 @@ class _Worker(SubWriterTask):
         self._parent = os.getpid()
         self._lock_fd = lock_fd
 
+    def _process_file(self, filename, doc_count):
+        """SubWriterTask's, with the job's documents added together (``add_documents``)."""
+        tempstorage = self.writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as f:
+            jobs = [pickle.load(f) for _ in range(doc_count)]
+        if any(code != 0 for code, _ in jobs):  # 0: add_document, Whoosh's only job
+            raise ValueError(f"unknown job in {filename}")
+        self.writer.add_documents([fields for _, fields in jobs])
+        tempstorage.delete_file(filename)
+
     def run(self):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _die_with_parent(self._parent)
