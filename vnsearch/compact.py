@@ -571,9 +571,13 @@ def _ids_and_weights(buf, offset, end, n, maxid, flags, maxweight):
 # of 16 documents with zlib and a 32 KB dictionary gave 5.0 MB but 47 µs a block read, most of
 # a query's ~120 reads missing the blocks read before (3 to 4 ms a query, against a 5 ms
 # target): documents stay apart.
-DICTIONARY = 112 * 1024  # bytes of the trained dictionary
+# Level 19 with 112 KB cost 3.0 s of CPU for dantri's two segments (a tenth of a build) for
+# 5,131,906 B; level 17 with 176 KB: 1.9 s for 5,108,740 B (level 17 with 112 KB: 1.8 s, 5,154,670
+# B; level 16 with 176 KB: 1.7 s, 5,152,874 B; 18 with 112 KB: 2.9 s). Issue 15, measured on the
+# pickles of dantri's stored documents, a dictionary trained on each segment's first 16 MB.
+DICTIONARY = 176 * 1024  # bytes of the trained dictionary
 SAMPLE = 16 * 1024 * 1024  # pickled bytes a writer holds to train it on (then it writes as it goes)
-LEVEL = 19
+LEVEL = 17
 _STORED_MAGIC = b"vnZ1"
 _STORED_TAIL = struct.Struct("<IBBI4s")  # documents, width of a length, dictionary kind, its bytes, magic
 
