@@ -145,7 +145,13 @@ _EDGES = ["", " ", "...", "\n", "a", "Hà", "hộ tịch", "TP.HCM", "10/7/2024 
           "HỘ TỊCH HÀ NỘI", "covid-19 , (Bắc Ninh) - 1.528 tỷ", "http://dantri.com.vn/a-b.htm hộ tịch"]
 
 
-def test_segmented_together_the_pieces_are_segments(monkeypatch):
+@pytest.fixture
+def batch_tagger(monkeypatch):
+    """segment_many's batch tagger, for batches of any size."""
+    monkeypatch.setattr(segment, "BATCH_MIN_CHARS", 0)
+
+
+def test_segmented_together_the_pieces_are_segments(batch_tagger):
     """``segment_many`` (a build's batches: features and Viterbi in numpy for all texts,
     ``crf.py``) gives each text exactly the pieces ``segment`` (CRFsuite) gives it."""
     texts = _EDGES + list(_paragraphs_of_seeds())
@@ -161,10 +167,22 @@ _SYLLABLES = ["hộ", "tịch", "Hà", "Nội", "hoà", "giải", "pháp", "lu�
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_SYLLABLES), max_size=40).map(" ".join), max_size=12))
 def test_segmented_together_any_texts_as_one_at_a_time(texts):
+    segment._get_model().batch()  # made: segment_many tags even a small batch with it
     assert segment.segment_many(texts) == [segment.segment(t) for t in texts]
 
 
-def test_forgetting_the_tokens_between_batches_changes_nothing(monkeypatch):
+def test_a_small_batch_does_not_make_the_batch_tagger(monkeypatch):
+    # an article added alone: CRFsuite a text at a time, not 60 ms making the batch tagger
+    monkeypatch.setattr(segment, "_model", None)
+    paragraphs = list(_paragraphs_of_seeds())
+    assert sum(map(len, paragraphs)) < segment.BATCH_MIN_CHARS
+    assert segment.segment_many(paragraphs) == [segment.segment(t) for t in paragraphs]
+    assert segment._model._batch is None
+    assert segment.segment_many(paragraphs * 20) == [segment.segment(t) for t in paragraphs * 20]
+    assert segment._model._batch is not None
+
+
+def test_forgetting_the_tokens_between_batches_changes_nothing(monkeypatch, batch_tagger):
     # an archive has more distinct tokens than the batch tagger keeps: it forgets them all and
     # numbers them again (and pyvi's dictionary with them) at the next batch
     monkeypatch.setattr(segment, "ROWS_MAX", 5)

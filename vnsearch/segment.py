@@ -284,10 +284,19 @@ def segment(text: str) -> list[Piece]:
     return [Piece(t, start, end, j) for (t, start, end), j in zip(triples, joined)]
 
 
+# Below this many characters a batch (an article added alone) is segmented a text at a time
+# while the batch tagger is not made: making it (the model's arrays, pyvi's dictionary as
+# numbers) takes about 60 ms, CRFsuite about 1 ms a paragraph.
+BATCH_MIN_CHARS = 20_000
+
+
 def segment_many(texts: list[str]) -> list[list[Piece]]:
     """``segment`` of each text, the CRF run for all of them at once (``crf.py``): the same
     pieces, for a fraction of the CPU when there are hundreds of texts (a build's batch of
     documents); for a few, ``segment`` is quicker."""
+    model = _model
+    if (model is None or model._batch is None) and sum(map(len, texts)) < BATCH_MIN_CHARS:
+        return [segment(text) for text in texts]
     triples = [syllabize(text) for text in texts]
     tokens = [[t for t, _, _ in tr] for tr in triples]
     could = [_could_join(ts) if ts else [] for ts in tokens]
