@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from vnsearch import segment
+from vnsearch import batchtag, segment
 from vnsearch.text import normalize
 
 from hypothesis import given, settings
@@ -185,8 +185,8 @@ def test_a_small_batch_does_not_make_the_batch_tagger(monkeypatch):
 def test_forgetting_the_tokens_between_batches_changes_nothing(monkeypatch, batch_tagger):
     # an archive has more distinct tokens than the batch tagger keeps: it forgets them all and
     # numbers them again (and pyvi's dictionary with them) at the next batch
-    monkeypatch.setattr(segment, "ROWS_MAX", 5)
-    monkeypatch.setattr(segment, "LOWS_MAX", 40)
+    monkeypatch.setattr(batchtag, "ROWS_MAX", 5)
+    monkeypatch.setattr(batchtag, "LOWS_MAX", 40)
     paragraphs = list(_paragraphs_of_seeds())
     expected = [segment.segment(t) for t in paragraphs]
     got = []

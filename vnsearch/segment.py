@@ -9,7 +9,7 @@ joining rules are pyvi 0.1.1's (MIT licence), so the output is the same as
 
 A build segments its documents in batches (``segment_many``, ``prime``): the same features
 and the same labels, the features summed from each distinct token's weights and Viterbi run
-for all texts at once in numpy (``crf.py``) instead of a CRFsuite call a text.
+for all texts at once in numpy (``batchtag.py``, ``crf.py``) instead of a CRFsuite call a text.
 """
 
 from __future__ import annotations
@@ -81,12 +81,14 @@ class _Model:
         self._model_bytes = _crfsuite_bytes(os.path.join(models, "pyvi3.pkl"))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self._model_bytes)
-        self._batch: _BatchTagger | None = None
+        self._batch = None  # batchtag.BatchTagger, made by the first large batch
 
-    def batch(self) -> "_BatchTagger":
-        """The tagger of ``segment_many``, made once."""
+    def batch(self):
+        """The tagger of ``segment_many`` (``batchtag.BatchTagger``), made once."""
         if self._batch is None:
-            self._batch = _BatchTagger(self._model_bytes, self._lines)
+            from .batchtag import BatchTagger
+
+            self._batch = BatchTagger(self._model_bytes, self._lines)
         return self._batch
 
     def words(self, tokens: int):
@@ -308,169 +310,6 @@ def segment_many(texts: list[str]) -> list[list[Piece]]:
         for i, lab in zip(tagged, labels):
             joined[i] = [c and x for c, x in zip(could[i], lab)]
     return [[Piece(t, start, end, j) for (t, start, end), j in zip(tr, jn)] for tr, jn in zip(triples, joined)]
-
-
-class _BatchTagger:
-    """pyvi's CRF features and CRFsuite's tagging for many token sequences at once.
-
-    Each distinct token gets a row (``_row``): its share of a state score, its own attributes
-    after "bias" summed in order, and the weights of its attributes as a previous and as a next
-    word, which ``tag`` adds to its neighbours' sums in ``_features``' order; and the number of
-    its lowercase form, so that whether two or three tokens are a word of pyvi's dictionary is
-    a search among the dictionary's words written as numbers (``_words``)."""
-
-    SLOTS = 3  # at most three attributes as a previous or next word (lower, istitle, isupper)
-
-    def __init__(self, model_bytes: bytes, lines: str):
-        import numpy as np
-
-        from . import crf
-
-        self._crf = crf.Model(model_bytes)
-        self._inside = self._crf.labels.index("I_W")
-        self._pair_before, self._triple_before, self._pair_after, self._triple_after = self._crf.weights(
-            ["-1:word.bi_gram()", "-2:word.tri_gram()", "+1:word.bi_gram()", "+2:word.tri_gram()"])
-        self._bias = self._crf.weights(["bias"])[0]
-        # the state weights and a row of zeros: the weights of an attribute the model lacks
-        self._weights = np.concatenate([self._crf.state, np.zeros((1, len(self._crf.labels)))])
-        self._lines = lines
-        labels = len(self._crf.labels)
-        self._rows: dict[str, int] = {}  # token → row
-        self._lows: dict[str, int] = {}  # lowercase form → its number
-        self._low = np.zeros(1024, dtype=np.int64)  # by row: the number of its lowercase form
-        self._own = np.zeros((1024, labels))
-        self._before = np.zeros((1024, self.SLOTS, labels))
-        self._after = np.zeros((1024, self.SLOTS, labels))
-        self._words: tuple | None = None
-
-    def _forget(self) -> None:
-        self._rows.clear()
-        self._lows.clear()
-        self._words = None
-
-    def _low_number(self, low: str) -> int:
-        number = self._lows.get(low)
-        if number is None:
-            number = self._lows[low] = len(self._lows)
-        return number
-
-    def _dictionary(self):
-        """pyvi's words of two and of three syllables, as sorted arrays of their syllables'
-        numbers (``_KEY`` apart): the keys ``tag`` makes of its tokens' lowercase forms. A
-        line with another number of syllables, or with an empty one (two spaces), equals no
-        key of two or three tokens, as it equals no such text in pyvi's set."""
-        import numpy as np
-
-        if self._words is None:
-            pairs, triples = [], []
-            for line in self._lines.split("\n"):
-                parts = line.split(" ")
-                if len(parts) in (2, 3) and all(parts):
-                    key = 0
-                    for part in parts:
-                        key = key * _KEY + self._low_number(part)
-                    (pairs if len(parts) == 2 else triples).append(key)
-            self._words = (np.unique(np.array(pairs, dtype=np.int64)), np.unique(np.array(triples, dtype=np.int64)))
-        return self._words
-
-    @staticmethod
-    def _among(keys, words):
-        import numpy as np
-
-        if not len(words):
-            return np.zeros(len(keys), dtype=bool)
-        at = np.minimum(np.searchsorted(words, keys), len(words) - 1)
-        return words[at] == keys
-
-    def _add_rows(self, tokens: list[str]) -> None:
-        """Rows for ``tokens`` (distinct, none with a row yet)."""
-        import numpy as np
-
-        start, count = len(self._rows), len(tokens)
-        while start + count > len(self._own):
-            self._low, self._own, self._before, self._after = (
-                np.concatenate([a, np.zeros_like(a)]) for a in (self._low, self._own, self._before, self._after))
-        ids = self._crf.attributes
-        none = len(self._crf.state)  # the row of zeros after the model's weights
-        own, before, after = [], [], []
-        for n, token in enumerate(tokens, start):
-            self._rows[token] = n
-            low, mine, as_before, as_after = _TOKEN_FEATURES.get(token) or _token_features(token)
-            self._low[n] = self._low_number(low)
-            # at most four own attributes (lower, isupper, istitle, isdigit), three as a neighbour
-            own.append(([ids.get(a, none) for a in mine] + [none] * 4)[:4])
-            before.append(([ids.get(a, none) for a in as_before] + [none] * 3)[:self.SLOTS])
-            after.append(([ids.get(a, none) for a in as_after] + [none] * 3)[:self.SLOTS])
-        weights = self._weights
-        end = start + count
-        total = np.repeat(self._bias[None, :], count, axis=0)
-        for slot in np.array(own, dtype=np.int64).T:  # in order, as CRFsuite adds them
-            total += weights[slot]
-        self._own[start:end] = total
-        self._before[start:end] = weights[np.array(before, dtype=np.int64)]
-        self._after[start:end] = weights[np.array(after, dtype=np.int64)]
-
-    def tag(self, sequences: list[list[str]]) -> list[list[bool]]:
-        """For each token of each sequence (none empty), whether CRFsuite tags it I_W."""
-        import numpy as np
-
-        from .crf import viterbi
-
-        scores, lengths = self.scores(sequences)
-        inside = viterbi(self._crf, scores, lengths) == self._inside
-        ends = np.cumsum(lengths)
-        return [part.tolist() for part in np.split(inside, ends[:-1])]
-
-    def scores(self, sequences: list[list[str]]):
-        """(the state scores of every position of the sequences, one after the other, as
-        CRFsuite computes them from ``_features``; the sequences' lengths)."""
-        import numpy as np
-
-        rows_of = self._rows
-        if len(rows_of) > ROWS_MAX or len(self._lows) > LOWS_MAX:
-            self._forget()
-        pair_words, triple_words = self._dictionary()
-        rows = [rows_of.get(t, -1) for s in sequences for t in s]
-        if -1 in rows:
-            tokens = [t for s in sequences for t in s]
-            self._add_rows(list(dict.fromkeys(t for r, t in zip(rows, tokens) if r < 0)))
-            rows = [rows_of[t] for t in tokens]
-        rows = np.array(rows, dtype=np.int64)
-        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
-        first = np.zeros(len(rows), dtype=bool)  # a sequence's first position
-        first[np.concatenate([[0], np.cumsum(lengths)[:-1]])] = True
-        # per position: tokens i-1, i (i-2, i-1, i) are a dictionary word, within a sequence
-        pair = np.zeros((len(rows), 1))
-        triple = np.zeros((len(rows), 1))
-        if len(rows) > 1:
-            lows = self._low[rows]
-            keys = lows[:-1] * _KEY + lows[1:]
-            pair[1:, 0] = self._among(keys, pair_words) & ~first[1:]
-            if len(rows) > 2:
-                triple[2:, 0] = self._among(keys[:-1] * _KEY + lows[2:], triple_words) & ~first[2:] & ~first[1:-1]
-        has_before = (~first)[:, None].astype(np.float64)  # 0.0 adds nothing: see crf.py
-        has_after = np.roll(has_before, -1, axis=0)
-        has_after[-1] = 0.0
-        scores = self._own[rows]
-        # the attributes of _features in its order: a weight times 0.0 where pyvi has none
-        for slot in range(self.SLOTS):
-            scores[1:] += self._before[rows[:-1], slot] * has_before[1:]
-        scores += pair * self._pair_before
-        scores += triple * self._triple_before
-        for slot in range(self.SLOTS):
-            scores[:-1] += self._after[rows[1:], slot] * has_after[:-1]
-        scores[:-1] += pair[1:] * self._pair_after
-        scores[:-2] += triple[2:] * self._triple_after
-        return scores, lengths
-
-
-# the numbers of lowercase forms of a pair or triple of tokens as one number:
-# a * _KEY**2 + b * _KEY + c (below 2**63 while numbers stay below _KEY)
-_KEY = 1 << 21
-# tokens (about 220 bytes each) and lowercase forms numbered before they are all forgotten
-# (and numbered again) at the next batch: dantri has 24,875 distinct tokens
-ROWS_MAX = 150_000
-LOWS_MAX = 1 << 20
 
 
 # texts segmented ahead (``prime``), for ``segment_cached``
