@@ -10,6 +10,7 @@ import re
 import shutil
 import zlib
 from itertools import islice, takewhile
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.system import pack_uint, pack_ushort
 
 import vnsearch
-from vnsearch import scoring
+from vnsearch import compact, scoring
 from vnsearch.cli import cli
 from vnsearch.codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place
 from vnsearch.compact import (
@@ -632,6 +633,99 @@ def test_a_one_posting_block_is_its_positions_alone(weight):
     assert read_all(matcher) == [(d, f32(w), v) for d, w, v in postings]
     ids, weights = matcher.arrays()
     assert ids.tolist() == [41946] and weights.tolist() == [f32(weight)]
+
+
+# ------------------------------------------------------------------ gathered postings
+
+
+class _DocLengths:
+    """A segment's field lengths that ``add_gathered`` asks for document by document."""
+
+    def doc_field_length(self, docnum, fieldname):
+        return 1 + docnum % 7 * 3
+
+
+class _Lengths(_DocLengths):
+    """A segment's field lengths as ``add_gathered`` reads them: a length column of the first
+    ``len(raw)`` documents' length bytes (0: no length), ``doc_field_length`` for the others.
+    (Whoosh's ``W3TermInfo.add_block`` fails on a term whose first block has no lengths.)"""
+
+    def __init__(self, raw: bytes):
+        self._raw = raw
+
+    def _cached_reader(self, name, column):
+        return SimpleNamespace(_dbfile=SimpleNamespace(get=lambda pos, n: self._raw[pos:pos + n]), _basepos=0,
+                               _count=len(self._raw))
+
+
+def _gathered_files(fields, lengths, blocklimit) -> dict[str, bytes]:
+    """The postings and terms files ``add_gathered`` writes of ``fields``: {name: [(btext,
+    (ids, weights, counts, gaps))]}."""
+    from whoosh.fields import TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    storage = RamStorage()
+    codec = CompactCodec(blocklimit=blocklimit)
+    segment = codec.new_segment(storage, "MAIN")
+    writer = codec.field_writer(storage, segment)
+    schema = Schema(pos=TEXT(phrase=True), freq=TEXT(phrase=False))
+    writer.add_gathered(schema, lengths, sorted(fields.items()))
+    writer.close()
+    return {name.rsplit(".", 1)[1]: storage.open_file(name).read() for name in storage.list()}
+
+
+def _uint(top: int):
+    """Integers up to ``top``, often one at a width's edge (255 and 256, 65,535 and 65,536)."""
+    edges = [x for x in (0, 1, 255, 256, 65_535, 65_536, 2**32 - 1) if x <= top]
+    return st.one_of(st.sampled_from(edges), st.integers(0, top))
+
+
+@st.composite
+def gathered_term(draw, positional: bool):
+    """A lane's term as ``Lane.terms`` yields it: of 1, 2, a few, about a block's or several
+    blocks' postings; weights its counts (1 or more), boosted to floats or other integers, or
+    any floats; document and position gaps that take 1, 2 or 4 bytes."""
+    n = draw(st.sampled_from([1, 1, 2, 3, 5, 17, 127, 128, 129, 300]))
+    apart = draw(st.sampled_from([1, 300, 70_000, 2**32 // 300 - 1]))  # the largest gap between documents
+    ids = np.cumsum(draw(st.lists(_uint(apart).map(lambda x: max(x, 1)), min_size=n, max_size=n))) - 1
+    counts = np.array(draw(st.lists(st.sampled_from([1, 1, 1, 2, 3, 9]), min_size=n, max_size=n)), dtype=np.int64)
+    boost = draw(st.sampled_from([1.0, 1.0, 0.5, 3.0, 0.1, None]))
+    if boost is None:
+        weights = np.array(draw(st.lists(st.floats(0, 1e4), min_size=n, max_size=n)), dtype=np.float64)
+    else:
+        weights = counts.astype(np.float64) * boost
+    gaps = None
+    if positional:
+        widest = draw(st.sampled_from([200, 60_000, 2**32 - 1]))
+        total = int(counts.sum())
+        gaps = np.array(draw(st.lists(_uint(widest), min_size=total, max_size=total)), dtype=np.int64)
+    return ids, weights, counts, gaps
+
+
+def gathered_terms(positional: bool):
+    return st.dictionaries(st.binary(min_size=1, max_size=3), gathered_term(positional), max_size=5).map(
+        lambda terms: sorted(terms.items()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pos=gathered_terms(True), freq=gathered_terms(False), blocklimit=st.sampled_from([CODEC_BLOCK, 4]),
+       lengths=st.sampled_from([_DocLengths(), _Lengths(bytes((1, 2, 0, 90, 3)) + bytes(range(1, 250, 3)))]))
+def test_small_terms_are_written_as_the_arrays_path_writes_them(pos, freq, blocklimit, lengths):
+    """Terms of one block written over lists (``_write_small``) are byte for byte what
+    ``_write_arrays`` writes of them: the postings file and the term dictionary."""
+    fields = {"pos": pos, "freq": freq}
+    small = []
+    write_small = CompactFieldWriter._write_small
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(CompactFieldWriter, "_write_small",
+                   lambda self, *args: small.append(write_small(self, *args)) or small[-1])
+        ours = _gathered_files(fields, lengths, blocklimit)
+        mp.setattr(compact, "SMALL_TERM", 0)
+        theirs = _gathered_files(fields, lengths, blocklimit)
+    assert ours == theirs
+    assert all(small)  # every term of one block written over lists
+    limit = min(blocklimit, compact.SMALL_TERM)
+    assert len(small) == sum(len(ids) <= limit for terms in fields.values() for _, (ids, *_) in terms)
 
 
 # ------------------------------------------------------------------ the term dictionary

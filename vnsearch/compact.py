@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import pickle
 import struct
+import sys
 import zlib
 from array import array
 from itertools import chain
@@ -125,6 +126,7 @@ _W_MASK = 0x06
 _V_NONE, _V_FIXED, _V_FREQ, _V_POS, _V_POS_COUNTED, _V_BYTES = (x << 3 for x in range(6))  # values
 _V_MASK = 0x38
 _WIDTHS = (1, 2, 4)
+_U32 = "I" if array("I").itemsize == 4 else "L"  # an array code of 4-byte unsigned integers
 
 
 def _float32(x: float) -> float:
@@ -142,6 +144,22 @@ def _uint_bytes(values: np.ndarray) -> bytes:
     width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
     planes = values.astype(f"<u{width}").view(np.uint8).reshape(-1, width).T
     return bytes((width,)) + planes.tobytes()
+
+
+def _uint_list_bytes(values: list) -> bytes:
+    """``_uint_bytes`` of a list of integers, each from 0 to 2**32 - 1, without numpy: the
+    byte planes sliced from an ``array``'s bytes (``_small_block``)."""
+    if not values:
+        return b""
+    top = max(values)
+    if top < 0x100:
+        return bytes((1,)) + bytes(values)
+    width, code = (2, "H") if top < 0x10000 else (4, _U32)
+    raw = array(code, values)
+    if sys.byteorder == "big":
+        raw.byteswap()
+    raw = raw.tobytes()
+    return bytes((width,)) + b"".join([raw[k::width] for k in range(width)])
 
 
 def _read_uints(buf, offset: int, n: int) -> tuple[np.ndarray, int]:
@@ -314,6 +332,67 @@ class ArrayValues:
 
     def __len__(self) -> int:
         return len(self.counts)
+
+
+# Terms of at most this many postings (one block) are written by ``_small_block`` over lists
+# rather than by the postings writer over numpy arrays: a numpy call on an array of a few
+# items costs a microsecond or more, and _write_arrays made a dozen a term (600 dantri
+# articles: 29,939 terms at ~86 µs, half of them of one posting).
+SMALL_TERM = 128
+_WEIGHT_RANGE = 2.0**31  # weights the lists path writes: whole ones are exact in either path
+
+
+def _small_block(ids: list, weights: list, counts: list, gaps: list | None, fixed, positions: bool,
+                 level: int) -> tuple[bytes, list, float] | None:
+    """(a term's only block: its flags byte and data; its weights as float32s; its largest
+    weight) as ``CompactPostingsWriter._write_block`` writes it from ``_write_arrays``, with
+    ``ArrayValues`` of ``counts`` and ``gaps``; None for what only that path writes (values
+    other than frequencies or positions, weights beyond ±2**31 or not numbers). ``fixed``:
+    the format's value size; ``positions``: whether its values are ``Positions.encode``'s."""
+    if not all(-_WEIGHT_RANGE < w < _WEIGHT_RANGE for w in weights):
+        return None
+    w32 = array("f", weights).tolist()  # the block's weights as W3's writer holds them
+    top = max(weights)
+    maxweight = top if top > 0 else 0  # add_posting's: the first largest, 0 when none is positive
+    flags, parts, whole = _small_weights(ids, w32, _float32(float(maxweight)))
+    if gaps is None:
+        if whole is not None and counts == whole and fixed == 4:
+            flags |= _V_FREQ
+        elif fixed == 4:  # Frequency's values, pack_uint(count), as they are
+            flags |= _V_FIXED
+            parts.append(struct.pack(f">{len(counts)}I", *counts))
+        else:
+            return None
+    elif not positions or (gaps and min(gaps) < 0):
+        return None
+    elif whole is not None and counts == whole:
+        flags |= _V_POS
+        parts.append(_uint_list_bytes(gaps))
+    else:
+        flags |= _V_POS_COUNTED
+        parts += [_uint_list_bytes(counts), _uint_list_bytes(gaps)]
+    data = b"".join(parts)
+    if level and len(data) > 2:
+        packed = zlib.compress(data, level, -15)
+        if len(packed) < len(data):
+            data, flags = packed, flags | _ZLIB
+    return bytes((flags | _LAST,)) + data, w32, maxweight
+
+
+def _small_weights(ids: list, w32: list, maxweight: float) -> tuple[int, list[bytes], list | None]:
+    """(weight flags, the document gaps' and weights' bytes, the weights as integers or None)
+    of ``_encode``, for a block's document numbers and float32 weights; ``maxweight``: the
+    block's largest weight as a float32."""
+    parts = [_uint_list_bytes([b - a for a, b in zip(ids, ids[1:])])]
+    if all(w == 1.0 for w in w32):
+        return _W_ONES, parts, [1] * len(w32)
+    if all(w >= 0 and w.is_integer() for w in w32) and (len(w32) > 1 or w32[0] == maxweight):
+        whole = [int(w) for w in w32]
+        if len(whole) > 1:  # a block of one posting: its weight is the block's largest
+            parts.append(_uint_list_bytes(whole))
+        return _W_INT, parts, whole
+    parts.append(struct.pack(f"<{len(w32)}f", *w32))
+    return _W_FLOAT, parts, None
 
 
 class Block:
@@ -947,17 +1026,57 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
         for fieldname, terms in fields:
             self.start_field(fieldname, schema[fieldname])
             table = _length_table(lengths, fieldname) if lengths else []
-            lens_table = None if table is None else np.array([x or 0 for x in table], dtype=np.int64)
+            lens_list = None if table is None else [x or 0 for x in table]
+            lens_table = None if table is None else np.array(lens_list, dtype=np.int64)
+            small = self._small_limit()
             for btext, postings in terms:
                 if isinstance(postings, list):
                     ids = [p[2] for p in postings]
                     lens = self._lens(lengths, fieldname, lens_table, np.array(ids, dtype=np.int64)).tolist()
                     self._write_term(btext, postings, lens)
-                else:
-                    ids, weights, counts, gaps = postings
-                    self._write_arrays(btext, ids, weights, counts, gaps,
-                                       self._lens(lengths, fieldname, lens_table, ids))
+                    continue
+                ids, weights, counts, gaps = postings
+                if 0 < len(ids) <= small:
+                    id_list = ids.tolist()
+                    lens = [lens_list[i] for i in id_list] if lens_list and id_list[-1] < len(lens_list) else \
+                        self._lens(lengths, fieldname, lens_table, ids).tolist()
+                    if self._write_small(btext, id_list, weights.tolist(), counts.tolist(),
+                                         None if gaps is None else gaps.tolist(), lens):
+                        continue
+                self._write_arrays(btext, ids, weights, counts, gaps, self._lens(lengths, fieldname, lens_table, ids))
             self.finish_field()
+
+    def _small_limit(self) -> int:
+        """The most postings of a term ``_write_small`` writes in the current field: a single
+        block's, none when a term of few postings would be inlined in its term info."""
+        pw = self._postwriter
+        return 0 if pw._inlinelimit > 1 else min(SMALL_TERM, pw._blocklimit)
+
+    def _write_small(self, btext: bytes, ids: list, weights: list, counts: list, gaps: list | None,
+                     lens: list) -> bool:
+        """``_write_arrays`` for a term of one block, its arrays as lists (``_small_block``);
+        False, having written nothing, for what only ``_write_arrays`` writes."""
+        format_ = self._fieldobj.format
+        positions = isinstance(format_, formats.Positions) and type(format_).encode is formats.Positions.encode
+        pw = self._postwriter
+        found = _small_block(ids, weights, counts, gaps, format_.fixed_value_size(), positions, pw._compression)
+        if found is None:
+            return False
+        block, w32, maxweight = found
+        # the term info of W3's writer for this one block (W3TermInfo.add_block's statistics)
+        terminfo = self._new_terminfo()
+        terminfo._sole = True
+        terminfo._weight = sum(w32)
+        terminfo._df = len(ids)
+        present = [x for x in lens if x > 0]
+        terminfo._minlength = min(present) if present else None
+        terminfo._maxlength = max(present) if present else 0
+        terminfo._maxweight = maxweight
+        terminfo._minid, terminfo._maxid = ids[0], ids[-1]
+        terminfo.set_extent(self._postfile.tell(), len(block))
+        self._postfile.write(block)
+        self._add_term(pack_ushort(self._fieldid) + btext, terminfo)
+        return True
 
     @staticmethod
     def _lens(lengths, fieldname, table: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
