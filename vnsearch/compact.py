@@ -50,6 +50,7 @@ import sys
 import zlib
 from array import array
 from itertools import chain
+from operator import sub
 from pickle import dumps, loads
 
 import numpy as np
@@ -72,9 +73,12 @@ from .codec import TermAtATimeFieldWriter, TermAtATimeW3Codec, _in_place, _lengt
 from .termdict import TermDictReader, TermDictWriter
 
 _FLOAT = struct.Struct("<f")
+_BYTES = [bytes((i,)) for i in range(256)]
 
 
 def _varint(i: int) -> bytes:
+    if 0 <= i < 0x80:
+        return _BYTES[i]
     out = bytearray()
     while i > 0x7F:
         out.append((i & 0x7F) | 0x80)
@@ -180,10 +184,15 @@ def _read_uints(buf, offset: int, n: int) -> tuple[np.ndarray, int]:
     return values.astype(np.int64), end
 
 
+def _positions_encoded(format_) -> bool:
+    """Whether the format's values are ``Positions.encode``'s: a count and pickled gaps."""
+    return isinstance(format_, formats.Positions) and type(format_).encode is formats.Positions.encode
+
+
 def _positions_deltas(format_, values: list) -> list | None:
     """Each value's position gaps, as Whoosh's ``Positions.encode`` wrote them (its pickle
     after the count), or None when a value is not such an encoding."""
-    if not isinstance(format_, formats.Positions) or type(format_).encode is not formats.Positions.encode:
+    if not _positions_encoded(format_):
         return None
     out = []
     try:
@@ -315,7 +324,7 @@ class ArrayValues:
             if fixed == 4 and whole is not None and (self.counts == whole).all():
                 return _V_FREQ, []
             return None
-        if not isinstance(format_, formats.Positions) or type(format_).encode is not formats.Positions.encode:
+        if not _positions_encoded(format_):
             return None
         if not (self.gaps >= 0).all():
             return None
@@ -349,10 +358,10 @@ def _small_block(ids: list, weights: list, counts: list, gaps: list | None, fixe
     ``ArrayValues`` of ``counts`` and ``gaps``; None for what only that path writes (values
     other than frequencies or positions, weights beyond ±2**31 or not numbers). ``fixed``:
     the format's value size; ``positions``: whether its values are ``Positions.encode``'s."""
-    if not all(-_WEIGHT_RANGE < w < _WEIGHT_RANGE for w in weights):
+    top, total = max(weights), sum(weights)
+    if not (-_WEIGHT_RANGE < min(weights) and top < _WEIGHT_RANGE and total == total):  # (NaN: a NaN weight)
         return None
     w32 = array("f", weights).tolist()  # the block's weights as W3's writer holds them
-    top = max(weights)
     maxweight = top if top > 0 else 0  # add_posting's: the first largest, 0 when none is positive
     flags, parts, whole = _small_weights(ids, w32, _float32(float(maxweight)))
     if gaps is None:
@@ -383,11 +392,11 @@ def _small_weights(ids: list, w32: list, maxweight: float) -> tuple[int, list[by
     """(weight flags, the document gaps' and weights' bytes, the weights as integers or None)
     of ``_encode``, for a block's document numbers and float32 weights; ``maxweight``: the
     block's largest weight as a float32."""
-    parts = [_uint_list_bytes([b - a for a, b in zip(ids, ids[1:])])]
-    if all(w == 1.0 for w in w32):
+    parts = [_uint_list_bytes(list(map(sub, ids[1:], ids)))]
+    if w32.count(1.0) == len(w32):
         return _W_ONES, parts, [1] * len(w32)
-    if all(w >= 0 and w.is_integer() for w in w32) and (len(w32) > 1 or w32[0] == maxweight):
-        whole = [int(w) for w in w32]
+    whole = list(map(int, w32))  # (weights within ±2**31)
+    if whole == w32 and min(whole) >= 0 and (len(w32) > 1 or w32[0] == maxweight):
         if len(whole) > 1:  # a block of one posting: its weight is the block's largest
             parts.append(_uint_list_bytes(whole))
         return _W_INT, parts, whole
@@ -1046,6 +1055,12 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
                 self._write_arrays(btext, ids, weights, counts, gaps, self._lens(lengths, fieldname, lens_table, ids))
             self.finish_field()
 
+    def start_field(self, fieldname, fieldobj):
+        super().start_field(fieldname, fieldobj)
+        format_ = fieldobj.format
+        # what _small_block asks of the field's values: their size, whether Positions' encoding
+        self._values_kind = (format_.fixed_value_size(), _positions_encoded(format_))
+
     def _small_limit(self) -> int:
         """The most postings of a term ``_write_small`` writes in the current field: a single
         block's, none when a term of few postings would be inlined in its term info."""
@@ -1056,10 +1071,8 @@ class CompactFieldWriter(TermAtATimeFieldWriter):
                      lens: list) -> bool:
         """``_write_arrays`` for a term of one block, its arrays as lists (``_small_block``);
         False, having written nothing, for what only ``_write_arrays`` writes."""
-        format_ = self._fieldobj.format
-        positions = isinstance(format_, formats.Positions) and type(format_).encode is formats.Positions.encode
-        pw = self._postwriter
-        found = _small_block(ids, weights, counts, gaps, format_.fixed_value_size(), positions, pw._compression)
+        fixed, positions = self._values_kind
+        found = _small_block(ids, weights, counts, gaps, fixed, positions, self._postwriter._compression)
         if found is None:
             return False
         block, w32, maxweight = found
