@@ -109,3 +109,26 @@ def test_sorted_gaps_are_each_postings_gaps_in_the_new_order(postings, rnd):
     gaps, ends = _sorted_gaps(positions, counts, order)
     assert gaps.tolist() == _reference_gaps(positions, counts, order)
     assert ends.tolist() == np.cumsum(counts[order]).tolist()
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "bão", "c", "d", "ẽ", "x"]) | st.text(max_size=3), max_size=12),
+                max_size=20), st.booleans())
+def test_a_lane_sorted_on_16_bit_keys_is_sorted_as_on_64_bit_ones(docs, positional):
+    """A lane of few terms is sorted by radix on 16-bit keys (``RADIX_TERMS``), in the order
+    64-bit keys give: each term's documents in the order they came."""
+    runs = []
+    for radix in (bulk.RADIX_TERMS, 0):
+        lane = bulk.Lane(positional, 1.0)
+        for docnum, words in enumerate(docs):
+            lane.add(docnum, [(w, p, False) for p, w in enumerate(words)])
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(bulk, "RADIX_TERMS", radix)
+            run = lane._run()
+        runs.append([(t, d.tolist(), c.tolist(), None if g is None else g.tolist()) for t, (d, c, g) in run.read()])
+    assert runs[0] == runs[1]
+    assert [d for _, d, _, _ in runs[0]] == [sorted(d) for _, d, _, _ in runs[0]]
+
+
+@pytest.mark.parametrize("terms", [1, 255, 256, 257, 0xFFFF, 0x10000, 0x10001, 10**7])
+def test_a_lanes_sort_keys_hold_every_terms_rank(terms):
+    assert np.iinfo(bulk._key_type(terms)).max >= terms - 1

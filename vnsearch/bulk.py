@@ -101,7 +101,7 @@ class Lane:
         rank = np.empty(len(terms), dtype=np.int64)  # term number → the term's place in order
         rank[np.fromiter((self.numbers[t] for t in terms), dtype=np.int64, count=len(terms))] = \
             np.arange(len(terms), dtype=np.int64)
-        keys = rank[np.frombuffer(self.term_numbers, dtype=np.uint32)]
+        keys = rank.astype(_key_type(len(terms)))[np.frombuffer(self.term_numbers, dtype=np.uint32)]
         order = np.argsort(keys, kind="stable")
         bounds = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=len(terms)), out=bounds[1:])
@@ -233,6 +233,17 @@ class SavedRun:
                 os.remove(path)
             except OSError:
                 pass
+
+
+# Lanes of at most this many terms are sorted on 16-bit keys, which numpy's stable argsort
+# sorts by radix (dantri, one process: 0.26 -> 0.05 s CPU, the same order; 64-bit keys are
+# merge-sorted).
+RADIX_TERMS = 0x10000
+
+
+def _key_type(terms: int):
+    """The integer type of the sort keys of a lane of ``terms`` terms (their ranks)."""
+    return np.uint16 if terms <= RADIX_TERMS else np.int64
 
 
 def _sorted_gaps(positions: np.ndarray, counts: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
