@@ -82,6 +82,7 @@ class _Model:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self._model_bytes)
         self._batch = None  # batchtag.BatchTagger, made by the first large batch
+        self.alone = 0  # characters segment_many segmented a text at a time (BATCH_MIN_CHARS)
 
     def batch(self):
         """The tagger of ``segment_many`` (``batchtag.BatchTagger``), made once."""
@@ -286,19 +287,23 @@ def segment(text: str) -> list[Piece]:
     return [Piece(t, start, end, j) for (t, start, end), j in zip(triples, joined)]
 
 
-# Below this many characters a batch (an article added alone) is segmented a text at a time
-# while the batch tagger is not made: making it (the model's arrays, pyvi's dictionary as
-# numbers) takes about 60 ms, CRFsuite about 1 ms a paragraph.
-BATCH_MIN_CHARS = 20_000
+# Until a process has asked ``segment_many`` for this many characters, its batches (an article
+# added alone) are segmented a text at a time: making the batch tagger (numpy, the model's
+# arrays, pyvi's dictionary as numbers) takes about 110 ms, CRFsuite about 1 ms a paragraph.
+# A build passes it within its first batches, and its later batches are tagged together.
+BATCH_MIN_CHARS = 100_000
 
 
 def segment_many(texts: list[str]) -> list[list[Piece]]:
     """``segment`` of each text, the CRF run for all of them at once (``crf.py``): the same
     pieces, for a fraction of the CPU when there are hundreds of texts (a build's batch of
     documents); for a few, ``segment`` is quicker."""
-    model = _model
-    if (model is None or model._batch is None) and sum(map(len, texts)) < BATCH_MIN_CHARS:
-        return [segment(text) for text in texts]
+    model = _get_model()
+    if model._batch is None:
+        chars = sum(map(len, texts))
+        if model.alone + chars < BATCH_MIN_CHARS:
+            model.alone += chars
+            return [segment(text) for text in texts]
     triples = [syllabize(text) for text in texts]
     tokens = [[t for t, _, _ in tr] for tr in triples]
     could = [_could_join(ts) if ts else [] for ts in tokens]
