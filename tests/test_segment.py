@@ -117,6 +117,25 @@ def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
     assert model.words(segment.SEARCH_MAX_TOKENS + 1) == reference  # a long text: the set
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["hộ", "Tịch", "TP.", "HCM", "Mr.", "ThS.", "1.528", "10_000", "1_2a", "a@b.vn",
+                                 "http://x.vn/a", "==>", "->", "...", ">>", ",", ".", "(", "covid-19", "\n", "\t",
+                                 "\xa0", "Đ.", "ĐT", "x:y", "_", "ạ", "e\u0301", "²", "٣"]),
+                max_size=12).map(lambda parts: "".join(parts)) | st.text(max_size=40),
+       st.sampled_from(["", " ", "  ", "\n", " \n "]))
+def test_syllabize_cut_at_spaces_is_pyvis_pattern_over_the_text(text, gap):
+    # pieces of letters alone are taken whole; everything else goes through the pattern
+    for t in (text, gap + text + gap, text.replace(" ", gap or " ")):
+        assert segment.syllabize(t) == segment._pyvi_syllabize(t), t
+
+
+def test_syllabize_is_pyvis_pattern_on_the_seeds():
+    texts = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM", "Mr. A ==> B -> C >> ...", "1,5 tỷ 10_000",
+             "http://dantri.com.vn/a-b.htm", "ban.doc@dantri.com.vn", "a\nb", "", "  a  b  "]
+    for t in texts + list(_paragraphs_of_seeds()):
+        assert segment.syllabize(t) == segment._pyvi_syllabize(t), t
+
+
 def test_syllable_strings_are_the_tokens_of_syllabize():
     texts = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM", "Mr. A ==> B -> C >> ...", "1,5 tỷ 10_000",
              "http://dantri.com.vn/a-b.htm", "ban.doc@dantri.com.vn", "a\nb", ""]
