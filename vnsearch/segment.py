@@ -180,8 +180,8 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
     """pyvi's syllabization of NFC text: (token, start, end) for words, numbers, punctuation.
 
     No token holds a space, so the text is cut at its spaces first; a piece of letters alone
-    is one token (every alternative of the pattern before its words' needs a dot, a colon, an @,
-    a digit or a symbol), and only the other pieces are searched with the pattern (a quarter
+    is one token (every alternative the pattern tries before ``\\w+`` needs a dot, a colon, an
+    @, a digit or a symbol), and only the other pieces are searched with the pattern (a quarter
     less time than searching the whole text; ``tests/test_segment.py`` compares both)."""
     out = []
     start = 0
@@ -329,7 +329,6 @@ def segment_many(texts: list[str]) -> list[list[Piece]]:
     tagged = [i for i, c in enumerate(could) if any(c)]
     joined = list(could)
     if tagged:
-        model = _get_model()
         labels = model.batch().tag([tokens[i] for i in tagged])
         for i, lab in zip(tagged, labels):
             joined[i] = [c and x for c, x in zip(could[i], lab)]
