@@ -6,10 +6,11 @@ time goes (issue 15).
 
     python bench/build_split.py [--articles 600] [--job 100] [--corpus FILE]
 
-Steps (nested ones indented): prime = segmentation of a job's lane values (tag: the batch
-tagger; syllabize: pyvi's tokens), lane_terms = the lanes' terms of a value (joins: runs of words
-that are one word), Lane.add = gathering a document's postings, add_gathered = writing the
-terms at commit, stored finish = the stored fields' zstd frames.
+Steps (nested ones indented): analyse = the lanes' terms of a job's values as numbers
+(``lanebatch``: segmentation, of which tag is the batch tagger and syllabize pyvi's tokens; joins:
+runs of words that are one word), Lane.add_tokens = gathering them, Lane._run = sorting a lane's
+tokens into postings at commit, add_gathered = writing the terms (Lane._run included), stored
+finish = the stored fields' zstd frames.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DANTRI)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from vnsearch import analysis, batchtag, bulk, compact, indexer, segment
+    from vnsearch import batchtag, bulk, compact, indexer, lanebatch, segment
     from vnsearch.corpus import read_corpus
 
     kept = _Documents()
@@ -64,12 +65,13 @@ def main() -> None:
 
         setattr(owner, name, wrapper)
 
-    timed(bulk, "prime", "prime")
-    timed(batchtag.BatchTagger, "tag", "  tag")
-    timed(segment, "syllabize", "  syllabize")
-    timed(bulk, "lane_terms", "lane_terms")
-    timed(analysis, "joins", "  joins")
-    timed(bulk.Lane, "add", "Lane.add")
+    timed(lanebatch.LaneAnalyser, "analyse", "analyse")
+    timed(segment, "segment_many_raw", "  segment")
+    timed(batchtag.BatchTagger, "tag", "    tag")
+    timed(segment, "syllabize", "    syllabize")
+    timed(lanebatch, "joins", "  joins")
+    timed(bulk.Lane, "add_tokens", "Lane.add_tokens")
+    timed(bulk.Lane, "_run", "  Lane._run")
     timed(compact.CompactFieldWriter, "add_gathered", "add_gathered")
     timed(compact.StoredWriter, "finish", "stored finish")
     work = Path(tempfile.mkdtemp())

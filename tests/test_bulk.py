@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from vnsearch import bulk
-from vnsearch.bulk import BulkWriter, _sorted_gaps
+from vnsearch.bulk import BulkWriter
 from vnsearch.compact import CompactCodec
 from vnsearch.corpus import read_corpus
 from vnsearch.indexer import CODEC_BLOCK, _add_article
@@ -36,14 +36,28 @@ def segment_files(index_dir) -> dict[str, bytes]:
     return out
 
 
-def build(batches, index_dir, writer_class, blocklimit, **commit) -> dict[str, bytes]:
-    """Each batch of articles written and committed by its own writer, in one index."""
+class _Documents(list):
+    """Keeps the documents ``_add_article`` adds."""
+
+    def add_document(self, **fields):
+        self.append(fields)
+
+
+def build(batches, index_dir, writer_class, blocklimit, one_by_one=False, **commit) -> dict[str, bytes]:
+    """Each batch of articles written and committed by its own writer, in one index; each
+    article's documents added together, or ``one_by_one``."""
     os.makedirs(index_dir, exist_ok=True)
     ix = whoosh_index.create_in(index_dir, build_schema())
     for articles in batches:
         writer = writer_class(ix, codec=CompactCodec(blocklimit=blocklimit), compound=False)
         for article in articles:
-            _add_article(writer, article)
+            if one_by_one:
+                documents = _Documents()
+                _add_article(documents, article)
+                for fields in documents:
+                    writer.add_document(**fields)
+            else:
+                _add_article(writer, article)
         writer.commit(**commit)
     return segment_files(index_dir)
 
@@ -69,7 +83,7 @@ def test_the_segment_is_the_one_whooshs_writer_writes(tmp_path, articles, blockl
         monkeypatch.setattr(bulk, "SPILL_ENTRIES", spill)
         save = bulk.Run.save
         monkeypatch.setattr(bulk.Run, "save", lambda run, folder: spilled.append(folder) or save(run, folder))
-    ours = build([articles], str(tmp_path / "bulk"), BulkWriter, blocklimit)
+    ours = build([articles], str(tmp_path / "bulk"), BulkWriter, blocklimit, one_by_one=bool(spill))
     theirs = build([articles], str(tmp_path / "whoosh"), SegmentWriter, blocklimit)
     assert sum(name.endswith(".pst") for name in theirs) == 1
     assert len(theirs) >= 8  # postings, terms, stored fields, lengths, the akey column
@@ -89,26 +103,38 @@ def test_a_merge_writes_whooshs_way_and_the_same_segment(tmp_path, articles):
     assert ours == theirs
 
 
-def _reference_gaps(positions, counts, order):
-    """Each posting's positions in ``order``, as Positions.encode's gaps, one after the other."""
-    starts = np.cumsum(counts) - counts
-    out = []
-    for i in order:
-        base = 0
-        for p in positions[starts[i]:starts[i] + counts[i]]:
-            out.append(p - base)
-            base = p
-    return out
+def _reference_postings(docs):
+    """Each term's (documents, counts, position gaps as Positions.encode writes them) of
+    documents given as lists of (term, position), the postings' way: terms in order, documents
+    in order, a document's positions in the order they came."""
+    out = {}
+    for docnum, tokens in enumerate(docs):
+        for term, pos in tokens:
+            out.setdefault(term, {}).setdefault(docnum, []).append(pos)
+    postings = []
+    for term in sorted(out):
+        gaps = []
+        for poslist in out[term].values():
+            gaps += [p - q for p, q in zip(poslist, [0] + poslist[:-1])]
+        postings.append((term, list(out[term]), [len(p) for p in out[term].values()], gaps))
+    return postings
 
 
-@given(st.lists(st.lists(st.integers(0, 5000), min_size=1, max_size=5).map(sorted), max_size=30), st.randoms())
-def test_sorted_gaps_are_each_postings_gaps_in_the_new_order(postings, rnd):
-    counts = np.array([len(p) for p in postings], dtype=np.int64)
-    positions = np.array([x for p in postings for x in p], dtype=np.int64)
-    order = np.array(rnd.sample(range(len(postings)), len(postings)), dtype=np.int64)
-    gaps, ends = _sorted_gaps(positions, counts, order)
-    assert gaps.tolist() == _reference_gaps(positions, counts, order)
-    assert ends.tolist() == np.cumsum(counts[order]).tolist()
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["a", "b", "bão", "c", "ẽ"]) | st.text(max_size=3),
+                                   st.integers(0, 3000)), max_size=12).map(lambda ts: sorted(ts, key=lambda t: t[1])),
+                max_size=20), st.integers(1, 5))
+def test_a_lanes_postings_are_each_terms_documents_counts_and_gaps(docs, batch):
+    """Tokens gathered a few documents at a time (``add_tokens``) come out as each term's
+    postings: its documents in order, how many times in each, the positions as gaps."""
+    lane = bulk.Lane(True, 1.0)
+    for start in range(0, len(docs), batch):
+        part = docs[start:start + batch]
+        tokens = [t for doc in part for t in doc]
+        lane.add_tokens(np.arange(start, start + len(part)), np.array([len(doc) for doc in part], dtype=np.int64),
+                        np.array([lane.vocab.id(t) for t, _ in tokens], dtype=np.int64),
+                        np.array([p for _, p in tokens], dtype=np.int64))
+    got = [(t, d.tolist(), c.tolist(), g.tolist()) for t, (d, c, g) in lane._run().read()] if lane._tokens else []
+    assert got == _reference_postings(docs)
 
 
 @given(st.lists(st.lists(st.sampled_from(["a", "b", "bão", "c", "d", "ẽ", "x"]) | st.text(max_size=3), max_size=12),

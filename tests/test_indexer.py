@@ -48,6 +48,8 @@ def test_second_run_without_change_analyses_and_writes_nothing(seed_corpus, tmp_
 
     monkeypatch.setattr(segment, "segment", fail)
     monkeypatch.setattr(segment, "segment_many", fail)
+    monkeypatch.setattr(segment, "segment_many_raw", fail)
+    monkeypatch.setattr(segment, "_segment_raw", fail)
     segment.forget()
     r = update_index(str(seed_corpus), index_dir)
     assert (r.unchanged, r.paragraphs, r.changed) == (2, 0, False)

@@ -8,10 +8,13 @@ past ``limitmb``), after which the codec unpickles the positions again to write 
 0.7 s, encoding and decoding positions 1.1 s, grouping the sorted stream by term 1.3 s, of
 23.7 s).
 
-``BulkWriter`` keeps each text lane's postings in flat arrays as documents arrive: for each
-document, the numbers of its distinct terms, their counts and, in a phrase lane, their
-positions (``Lane``). At commit numpy sorts them by term, stably (each term's documents stay in
-order), and the codec writes each term's blocks from slices of the arrays
+``BulkWriter`` keeps each text lane's tokens in arrays as documents arrive: a batch of
+documents (``add_documents``: a job of a parallel worker, an article) has its lane values
+analysed together into term numbers (``lanebatch.LaneAnalyser``), and each lane takes the
+batch's term numbers, positions (phrase lanes) and tokens per document at once (``Lane``). At
+commit numpy sorts each lane's tokens by term, stably (each term's documents stay in order, a
+document's positions too), cuts them into postings where the term or the document changes, and
+the codec writes each term's blocks from slices of the arrays
 (``compact.CompactFieldWriter.add_gathered``). Past ``SPILL_ENTRIES`` held in memory, the lanes
 are sorted and put aside in files (``SavedRun``, read back in order) and each term's postings
 are put together from every run at commit, so memory stays bounded on an archive. The other
@@ -27,9 +30,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from array import array
-from collections import Counter
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 
 import numpy as np
@@ -38,87 +39,99 @@ from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
-from .analysis import lane_terms, prime
+from .analysis import _lane_kind, _normalized, lane_terms
 from .compact import ArrayValues
+from .lanebatch import LaneAnalyser, Vocabulary
 from .schema import LaneText
 
-_FIRST = itemgetter(0)  # a token's term, a posting's field, a merged entry's term
+_FIRST = itemgetter(0)  # a posting's field, a merged entry's term
+_POSITION = itemgetter(1)  # a token's
 _TERM_AND_RUN = itemgetter(0, 1)
 _RUN = itemgetter(2)
 _TBYTES = itemgetter(1)
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 class Lane:
-    """One text lane's postings, gathered a document at a time (``add``) and sorted by term
-    at the end (``terms``)."""
+    """One text lane's tokens, gathered a batch of documents at a time as numbers
+    (``add_tokens``) and sorted by term into postings at the end (``terms``)."""
 
-    def __init__(self, positional: bool, boost: float):
+    def __init__(self, positional: bool, boost: float, vocab: Vocabulary | None = None):
         self.positional = positional
         self.boost = boost
+        self.vocab = vocab if vocab is not None else Vocabulary()  # the terms' numbers
         self.runs: list[SavedRun] = []  # what was gathered before, sorted by term and put aside
         self._clear()
 
     def _clear(self) -> None:
-        self.numbers: dict[str, int] = {}  # term → its number, in order of first appearance
-        self.term_numbers = array("I")  # each posting's term
-        self.counts = array("I")  # each posting's occurrences
-        self.positions = array("I")  # phrase lanes: each posting's positions, one after the other
-        self.docs = array("I")  # each document with postings...
-        self.postings = array("I")  # ...and how many
+        self._docs: list[np.ndarray] = []  # document numbers...
+        self._sizes: list[np.ndarray] = []  # ...and how many tokens each
+        self._terms: list[np.ndarray] = []  # each token's term number, document after document
+        self._positions: list[np.ndarray] = []  # phrase lanes: each token's position
+        self._tokens = 0
+
+    def add_tokens(self, docs: np.ndarray, sizes: np.ndarray, terms: np.ndarray, positions: np.ndarray) -> None:
+        """Gather the tokens of documents ``docs`` (in order, after those gathered before):
+        ``sizes[i]`` of them for ``docs[i]``, their term numbers (of ``vocab``) and positions,
+        each document's in the order ``analysis.lane_terms`` gives them (positions ascending
+        for each term)."""
+        self._docs.append(docs)
+        self._sizes.append(sizes)
+        self._terms.append(terms.astype(np.int32))
+        if self.positional:
+            self._positions.append(positions.astype(np.uint32))
+        self._tokens += len(terms)
 
     def add(self, docnum: int, terms: list[tuple[str, int, bool]]) -> int:
         """Gather one document's (term, position, joined run) tokens (``analysis.lane_terms``);
         returns the field's length: the tokens, a run's joined word not counted
         (``schema.LaneText``)."""
-        numbers = self.numbers
-        if self.positional:
-            positions: dict[str, list[int]] = {}
-            for term, pos, _ in terms:
-                seen = positions.get(term)
-                if seen is None:
-                    positions[term] = [pos]
-                else:
-                    seen.append(pos)
-            self.counts.extend(map(len, positions.values()))
-            self.positions.extend(chain.from_iterable(positions.values()))
-            distinct = positions
-        else:
-            distinct = Counter(map(_FIRST, terms))
-            self.counts.extend(distinct.values())
-        self.term_numbers.extend([numbers.setdefault(term, len(numbers)) for term in distinct])
-        if distinct:
-            self.docs.append(docnum)
-            self.postings.append(len(distinct))
+        number = self.vocab.id
+        self.add_tokens(np.array([docnum], dtype=np.int64), np.array([len(terms)], dtype=np.int64),
+                        np.fromiter((number(t) for t, _, _ in terms), dtype=np.int64, count=len(terms)),
+                        np.fromiter(map(_POSITION, terms), dtype=np.int64, count=len(terms)))
         return len(terms) - sum(map(_RUN, terms))
 
     def __len__(self) -> int:
-        """Entries held in memory: postings and positions."""
-        return len(self.counts) + len(self.positions)
+        """Entries held in memory: tokens, and their positions in a phrase lane."""
+        return self._tokens * (2 if self.positional else 1)
 
     def _run(self) -> "Run":
-        """What is gathered, sorted by term (stably: each term's documents stay in order)."""
-        terms = sorted(self.numbers)
-        rank = np.empty(len(terms), dtype=np.int64)  # term number → the term's place in order
-        rank[np.fromiter((self.numbers[t] for t in terms), dtype=np.int64, count=len(terms))] = \
-            np.arange(len(terms), dtype=np.int64)
-        keys = rank.astype(_key_type(len(terms)))[np.frombuffer(self.term_numbers, dtype=np.uint32)]
+        """What is gathered as postings sorted by term (stably: each term's documents in order,
+        a document's positions in order)."""
+        tokens = np.concatenate(self._terms or [np.zeros(0, dtype=np.int32)])
+        docs = np.repeat(np.concatenate(self._docs or [_EMPTY]), np.concatenate(self._sizes or [_EMPTY]))
+        present = np.zeros(len(self.vocab), dtype=bool)
+        present[tokens] = True
+        numbers = np.flatnonzero(present)
+        strings = self.vocab.strings
+        names = [strings[t] for t in numbers.tolist()]
+        order = sorted(range(len(names)), key=names.__getitem__)
+        terms = [names[i] for i in order]
+        rank = np.zeros(len(self.vocab), dtype=_key_type(len(terms)))  # term number → its place in order
+        rank[numbers[order]] = np.arange(len(terms))
+        keys = rank[tokens]
         order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order]
+        first = np.ones(len(keys), dtype=bool)  # a posting's first token: a new term or document
+        first[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(keys)))
         bounds = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(keys, minlength=len(terms)), out=bounds[1:])
-        del keys
-        docs = np.repeat(np.frombuffer(self.docs, dtype=np.uint32),
-                         np.frombuffer(self.postings, dtype=np.uint32))[order]
-        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
+        np.cumsum(np.bincount(keys[starts], minlength=len(terms)), out=bounds[1:])
         gaps = gap_bounds = None
         if self.positional:
-            gaps, ends = _sorted_gaps(np.frombuffer(self.positions, dtype=np.uint32).astype(np.int64), counts, order)
-            gap_bounds = np.concatenate(([0], ends))[bounds]
-        return Run(terms, bounds, docs, counts[order].astype(np.uint32), gaps, gap_bounds)
+            taken = np.concatenate(self._positions or [_EMPTY]).astype(np.int64)[order]
+            gaps = taken.copy()  # Positions.encode's gaps: the first from 0
+            gaps[1:] -= taken[:-1]
+            gaps[starts] = taken[starts]
+            gap_bounds = np.concatenate(([0], np.cumsum(counts)))[bounds]
+        return Run(terms, bounds, docs[starts].astype(np.uint32), counts.astype(np.uint32), gaps, gap_bounds)
 
     def spill(self, folder: str) -> None:
         """Put what is gathered aside, sorted, in files of ``folder``: memory stays bounded
         whatever the segment's size (vntc: 84,132 articles)."""
-        if self.counts:
+        if self._tokens:
             self.runs.append(self._run().save(folder))
             self._clear()
 
@@ -127,7 +140,7 @@ class Lane:
         term, in the order of their UTF-8 bytes (which is the order of the strings): each
         term's postings of every run put aside, then of what is in memory."""
         runs = list(self.runs)
-        if self.counts:
+        if self._tokens:
             runs.append(self._run())
             self._clear()  # the sorted copy is what is read now
         boost = self.boost
@@ -246,22 +259,6 @@ def _key_type(terms: int):
     return np.uint16 if terms <= RADIX_TERMS else np.int64
 
 
-def _sorted_gaps(positions: np.ndarray, counts: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the postings taken in ``order``, as gaps within each posting (the first
-    from 0, as ``Positions.encode`` writes them), and where each posting's gaps end."""
-    starts = np.cumsum(counts) - counts  # where each posting's positions start, as gathered
-    sorted_counts = counts[order]
-    ends = np.cumsum(sorted_counts)
-    new_starts = ends - sorted_counts
-    index = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) + np.repeat(starts[order] - new_starts,
-                                                                                     sorted_counts)
-    taken = positions[index]
-    gaps = taken.copy()
-    gaps[1:] -= taken[:-1]
-    gaps[new_starts] = taken[new_starts]
-    return gaps, ends
-
-
 # Entries (postings and positions) the lanes of a writer hold in memory before they are sorted
 # and put aside in files (``Lane.spill``): about 4 bytes each, and 3 to 4 times that while they
 # are sorted. dantri's workers (2.7 million each) never put them aside; vntc's, ten times each.
@@ -275,27 +272,86 @@ class BulkWriter(SegmentWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._lanes: dict[str, Lane] = {}
+        self._analyser = LaneAnalyser()  # the lanes' terms as numbers of its vocabulary
+        self._lane_kinds: dict[str, str | None] = {}  # field → its lane ("exact", ...) or None
         self._pooled = False  # the pool holds lane postings (merged segments) or spelling words
         self._spill_folder = getattr(self._tempstorage, "folder", None)  # None: in memory only
 
+    def _lane_kind(self, fieldname: str) -> str | None:
+        """The lane (``analysis._lane_kind``) of a field that is a text lane, else None."""
+        try:
+            return self._lane_kinds[fieldname]
+        except KeyError:
+            field = self.schema[fieldname] if fieldname in self.schema else None
+            kind = _lane_kind(field.analyzer) if type(field) is LaneText and field.indexed else None
+            self._lane_kinds[fieldname] = kind
+            return kind
+
     def add_documents(self, documents: list[dict]) -> None:
-        """``add_document`` of each document, the text of their lanes segmented together first
-        (``analysis.prime``: the CRF run over all of them at once)."""
+        """``add_document`` of each document, the text of their lanes analysed together
+        (``lanebatch.LaneAnalyser``: segmented in one batch, every token a number) and gathered
+        once all of them are added."""
+        self._check_state()
         schema = self.schema
-        prime([value for fields in documents for name, value in fields.items()
-               if isinstance(value, str) and name in schema and type(schema[name]) is LaneText])
-        for fields in documents:
-            self.add_document(**fields)
+        if len(documents) > 1 and any(name.startswith("_") for fields in documents for name in fields):
+            for fields in documents:  # one at a time: each document's tokens gathered in order
+                self.add_documents([fields])
+            return
+        plan = []  # (document, field, lane, value) of each lane value
+        for i, fields in enumerate(documents):
+            self._check_fields(schema, sorted([name for name in fields if not name.startswith("_")]))
+            if any(name.startswith("_") for name in fields):
+                continue  # boosts or stored values of their own: the document's fields one by one
+            for name, value in fields.items():
+                if isinstance(value, str):
+                    kind = self._lane_kind(name)
+                    if kind is not None:
+                        plan.append((i, name, kind, value))
+        numbers: dict[str, int] = {}  # each distinct value → its number in the batch
+        for entry in plan:
+            numbers.setdefault(entry[3], len(numbers))
+        analysed = self._analyser.analyse([_normalized(v) for v in numbers]) if plan else None
+        given: list[dict[str, int]] = [{} for _ in documents]  # the lane fields' lengths
+        for i, name, kind, value in plan:
+            given[i][name] = int(analysed.lane(kind)[4][numbers[value]])
+        first = self.docnum
+        added = 0
+        try:
+            for fields, lengths in zip(documents, given):
+                self._add(fields, lengths)
+                added += 1
+        finally:  # the tokens of the documents added, whatever stopped the others
+            lanes: dict[str, tuple[str, list, list]] = {}
+            for i, name, kind, value in plan:
+                if i < added:
+                    lanes.setdefault(name, (kind, [], []))
+                    lanes[name][1].append(first + i)
+                    lanes[name][2].append(numbers[value])
+            for name, (kind, docs, values) in lanes.items():
+                sizes, terms, positions = analysed.take(kind, np.array(values, dtype=np.int64))
+                self._lane(name).add_tokens(np.array(docs, dtype=np.int64), sizes, terms, positions)
+            self._spill()
 
     def add_document(self, **fields):
         """Whoosh's ``SegmentWriter.add_document``, but for where the postings go."""
-        self._check_state()
+        self.add_documents([fields])
+
+    def _lane(self, fieldname: str) -> Lane:
+        lane = self._lanes.get(fieldname)
+        if lane is None:
+            field = self.schema[fieldname]
+            lane = self._lanes[fieldname] = Lane(isinstance(field.format, Positions), field.format.field_boost,
+                                                 self._analyser.vocab)
+        return lane
+
+    def _add(self, fields: dict, lengths: dict[str, int]) -> None:
+        """Whoosh's ``SegmentWriter.add_document`` for one document whose lane fields named in
+        ``lengths`` are gathered by ``add_documents`` (given: their lengths)."""
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
         docboost = self._doc_boost(fields)
         fieldnames = sorted([name for name in fields.keys() if not name.startswith("_")])
-        self._check_fields(schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
         for fieldname in fieldnames:
@@ -304,7 +360,9 @@ class BulkWriter(SegmentWriter):
                 continue
             field = schema[fieldname]
             length = 0
-            if field.indexed:
+            if fieldname in lengths:
+                length = lengths[fieldname] if field.scorable else 0
+            elif field.indexed:
                 fieldboost = self._field_boost(fields, fieldname, docboost)
                 length = self._gather(fieldname, field, value, docnum, fieldboost)
             if field.separate_spelling():
@@ -325,9 +383,16 @@ class BulkWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _spill(self) -> None:
+        """Past ``SPILL_ENTRIES`` gathered, every lane's put aside in files, and the analyser
+        starts again (what it remembers of terms goes with them)."""
         if self._spill_folder and sum(map(len, self._lanes.values())) > SPILL_ENTRIES:
             for lane in self._lanes.values():
                 lane.spill(self._spill_folder)
+            self._analyser = LaneAnalyser()
+            for lane in self._lanes.values():
+                lane.vocab = self._analyser.vocab
 
     def _gather(self, fieldname: str, field, value, docnum: int, fieldboost: float) -> int:
         """Gather one field's postings of a document; returns the length Whoosh would count.
@@ -337,11 +402,7 @@ class BulkWriter(SegmentWriter):
         if type(field) is LaneText and isinstance(value, str) and fieldboost == 1.0:
             terms = lane_terms(field.analyzer, value)
         if terms is not None:
-            lane = self._lanes.get(fieldname)
-            if lane is None:
-                lane = self._lanes[fieldname] = Lane(isinstance(field.format, Positions),
-                                                     field.format.field_boost)
-            length = lane.add(docnum, terms)
+            length = self._lane(fieldname).add(docnum, terms)
             return length if field.scorable else 0
         if fieldname in self._lanes:  # a lane's field given another value: the pool has it all
             self._pooled = True

@@ -292,9 +292,14 @@ def segment(text: str) -> list[Piece]:
     continue its previous one (one syllable: most one-word queries), the tags cannot change
     anything and the CRF is neither loaded nor run.
     """
+    return _pieces(*_segment_raw(text))
+
+
+def _segment_raw(text: str) -> tuple[list[tuple[str, int, int]], list[bool]]:
+    """``segment`` as (the (token, start, end) of ``syllabize``, each token's joined flag)."""
     triples = syllabize(text)
     if not triples:
-        return []
+        return [], []
     tokens = [t for t, _, _ in triples]
     could_join = _could_join(tokens)
     if any(could_join):
@@ -303,6 +308,10 @@ def segment(text: str) -> list[Piece]:
         joined = [could and label == "I_W" for could, label in zip(could_join, labels)]
     else:
         joined = could_join
+    return triples, joined
+
+
+def _pieces(triples: list[tuple[str, int, int]], joined: list[bool]) -> list[Piece]:
     return [Piece(t, start, end, j) for (t, start, end), j in zip(triples, joined)]
 
 
@@ -317,12 +326,18 @@ def segment_many(texts: list[str]) -> list[list[Piece]]:
     """``segment`` of each text, the CRF run for all of them at once (``crf.py``): the same
     pieces, for a fraction of the CPU when there are hundreds of texts (a build's batch of
     documents); for a few, ``segment`` is quicker."""
+    return [_pieces(triples, joined) for triples, joined in segment_many_raw(texts)]
+
+
+def segment_many_raw(texts: list[str]) -> list[tuple[list[tuple[str, int, int]], list[bool]]]:
+    """``segment_many`` as (triples, joined flags) a text (``_segment_raw``), without making
+    the pieces: the bulk writer reads the tokens as numbers (``lanebatch.py``)."""
     model = _get_model()
     if model._batch is None:
         chars = sum(map(len, texts))
         if model.alone + chars < BATCH_MIN_CHARS:
             model.alone += chars
-            return [segment(text) for text in texts]
+            return [_segment_raw(text) for text in texts]
     triples = [syllabize(text) for text in texts]
     tokens = [[t for t, _, _ in tr] for tr in triples]
     could = [_could_join(ts) if ts else [] for ts in tokens]
@@ -332,7 +347,7 @@ def segment_many(texts: list[str]) -> list[list[Piece]]:
         labels = model.batch().tag([tokens[i] for i in tagged])
         for i, lab in zip(tagged, labels):
             joined[i] = [c and x for c, x in zip(could[i], lab)]
-    return [[Piece(t, start, end, j) for (t, start, end), j in zip(tr, jn)] for tr, jn in zip(triples, joined)]
+    return list(zip(triples, joined))
 
 
 # texts segmented ahead (``prime``), for ``segment_cached``
