@@ -33,6 +33,8 @@ CASES = [
     "",
     "a\nb covid\n19 TP\nHCM",
     "Tiêm vắc xin cho trẻ rồi đi ô tô về nhà",  # loanwords alone, written apart
+    "Song song đó là các hoạt động",  # "đó là" folds to the loanword "đô la" (joins compares folded)
+    "Một ki lô mét rồi ki lô gam",  # the longer of two loanwords
 ]
 
 

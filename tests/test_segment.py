@@ -220,24 +220,6 @@ def test_forgetting_the_tokens_between_batches_changes_nothing(monkeypatch, batc
     assert len(segment._get_model().batch()._rows) < 200
 
 
-def test_primed_texts_are_not_segmented_again(monkeypatch):
-    texts = list(_paragraphs_of_seeds())[:5]
-    segment.forget()
-    segment.prime(texts)
-
-    def fail(text):
-        raise AssertionError("segmented again: " + text)
-
-    monkeypatch.setattr(segment, "segment", fail)
-    for t in texts:
-        assert list(segment.segment_cached(t)) == segment.segment_many([t])[0]
-    with pytest.raises(AssertionError):
-        segment.segment_cached("một văn bản chưa thấy")
-    segment.prime(["khác"])  # a new batch: the texts before are forgotten
-    with pytest.raises(AssertionError):
-        segment.segment_cached(texts[0])
-
-
 @pytest.mark.slow
 def test_segmented_together_as_one_at_a_time_on_dantri():
     texts = [normalize(t) for t in dantri_texts()]

@@ -48,14 +48,7 @@ def _pieces(value: str):
 
 
 # ``text.normalize`` of the values being analyzed: segmentation and the runs of words read it
-# (as many as a batch of documents ``prime`` holds)
-_normalized = lru_cache(maxsize=4096)(text.normalize)
-
-
-def prime(values: list[str]) -> None:
-    """Segment ``values`` (the text of a batch of documents, in the order they will be
-    analysed) together, for their analysis next: ``segment.segment_many``."""
-    segment.prime([_normalized(v) for v in values])
+_normalized = lru_cache(maxsize=256)(text.normalize)
 
 
 class VietnameseTokenizer(Tokenizer):

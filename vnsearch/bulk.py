@@ -39,8 +39,9 @@ from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
-from .analysis import _lane_kind, _normalized, lane_terms
+from .analysis import _lane_kind, lane_terms
 from .compact import ArrayValues
+from .text import normalize
 from .lanebatch import LaneAnalyser, Vocabulary
 from .schema import LaneText
 
@@ -310,7 +311,7 @@ class BulkWriter(SegmentWriter):
         numbers: dict[str, int] = {}  # each distinct value → its number in the batch
         for entry in plan:
             numbers.setdefault(entry[3], len(numbers))
-        analysed = self._analyser.analyse([_normalized(v) for v in numbers]) if plan else None
+        analysed = self._analyser.analyse([normalize(v) for v in numbers]) if plan else None
         given: list[dict[str, int]] = [{} for _ in documents]  # the lane fields' lengths
         for i, name, kind, value in plan:
             given[i][name] = int(analysed.lane(kind)[4][numbers[value]])

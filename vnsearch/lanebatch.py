@@ -9,14 +9,14 @@ token's text looked up once in a dict), and everything after that is done on arr
 what is known of each distinct token and term kept in tables:
 
 - a token's term (its word, lowercase: "TP." is "tp"), folded term, and the flags the rules of
-  ``variants.joins`` read (a number, a foreign word, an abbreviation, a loanword's first
-  syllable, a hyphen or a dot between words);
+  ``variants.joins`` read (a number, a foreign word, an abbreviation, a hyphen or a dot
+  between words);
 - the words lane's compounds: runs of joined words (``group_words``), two-syllable ones looked
   up by the pair of their terms' numbers, and their readings ("ho_tich|hộ_tịch");
 - the runs of words that are one word: only the values where a pair of neighbouring words
-  could join (by the gap between them and the words' flags) or a loanword could start are
-  given to ``variants.joins``; a run's token goes in after the run's last word, as
-  ``lane_terms`` puts it.
+  could join (by the gap between them and the words' flags) or are a loanword's first two
+  syllables are given to ``variants.joins`` (dantri: a value in seven); a run's token goes in
+  after the run's last word, as ``lane_terms`` puts it.
 
 The tokens, positions and lengths are those ``lane_terms`` gives, value for value
 (``tests/test_lanebatch.py`` compares them on the seeds, on made-up texts full of the cases
@@ -25,6 +25,8 @@ and, in a slow test, on every dantri paragraph and title).
 
 from __future__ import annotations
 
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -37,10 +39,11 @@ from .variants import _abbreviation, _kind, joins, loanwords
 DIGIT = 1  # a word of digits ("num")
 FOREIGN = 2  # a word that is not a syllable: letters ("foreign") or letters and digits ("mixed")
 ABBREVIATION = 4  # a few letters and no vowel ("tp", "hcm")
-LOANWORD = 8  # the first syllable of a shipped loanword ("vắc" of "vắc xin"), folded
-HYPHEN = 16  # the token "-"
-DOT = 32  # the token "."
-NEWLINE = 64  # the token "\n"
+HYPHEN = 8  # the token "-"
+DOT = 16  # the token "."
+NEWLINE = 32  # the token "\n"
+
+_TOKEN, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)  # of a piece
 
 
 class Vocabulary:
@@ -125,7 +128,11 @@ class LaneAnalyser:
         self._reading = _Column(np.int32, -1)  # compound term → its reading, once asked
         self._pairs: dict[int, int] = {}  # two terms' numbers (a << 32 | b) → their compound
         self._longer: dict[tuple, int] = {}  # three or more terms' numbers → their compound
-        self._loanwords = loanwords()
+        # the first two syllables of each shipped loanword, folded ("vac" and "xin"), as pairs
+        # of term numbers
+        self._loan_pairs = np.array(sorted({self.vocab.id(parts[0]) << 32 | self.vocab.id(parts[1])
+                                            for entries in loanwords().values() for parts in entries}),
+                                    dtype=np.int64)
 
     def _learn(self, token: str) -> int:
         number = self._tokens[token] = len(self._tokens)
@@ -136,7 +143,7 @@ class LaneAnalyser:
             term[number] = self.vocab.id(low)
             kind = _kind(low)
             flags[number] = (DIGIT * low.isdigit() | FOREIGN * (kind in ("foreign", "mixed"))
-                             | ABBREVIATION * _abbreviation(low) | LOANWORD * (text.fold(low) in self._loanwords))
+                             | ABBREVIATION * _abbreviation(low))
         else:
             flags[number] = {"-": HYPHEN, ".": DOT, "\n": NEWLINE}.get(token, 0)
         return number
@@ -159,15 +166,14 @@ class LaneAnalyser:
         segmentation)."""
         raw = segment.segment_many_raw(values)
         count = len(values)
-        pieces = [t for triples, _ in raw for t in triples]
+        pieces = list(chain.from_iterable(triples for triples, _ in raw))
         sizes = np.fromiter(map(len, (triples for triples, _ in raw)), dtype=np.int64, count=count)
-        if pieces:
-            tokens, starts, ends = zip(*pieces)
-        else:
-            tokens, starts, ends = (), (), ()
-        joined = np.fromiter((j for _, flags in raw for j in flags), dtype=bool, count=len(pieces))
+        tokens = list(map(_TOKEN, pieces))
+        starts = np.fromiter(map(_START, pieces), dtype=np.int64, count=len(pieces))
+        ends = np.fromiter(map(_END, pieces), dtype=np.int64, count=len(pieces))
+        joined = np.array(list(chain.from_iterable(flags for _, flags in raw)), dtype=bool)
         get = self._tokens.get
-        ids = np.array([get(t, -1) for t in tokens], dtype=np.int64)
+        ids = np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         for i in np.flatnonzero(ids < 0).tolist():
             number = get(tokens[i])
             ids[i] = number if number is not None else self._learn(tokens[i])
@@ -181,14 +187,14 @@ class LaneAnalyser:
         word_terms = term[words].astype(np.int64)
 
         exact, exact_positions, exact_sizes = word_terms, positions, lengths
-        runs = self._runs(values, raw, ids, words, value, flags, np.asarray(starts, dtype=np.int64),
-                          np.asarray(ends, dtype=np.int64))
+        word_folded = self._terms_of(self._fold, word_terms, text.fold)
+        runs = self._runs(values, raw, ids, words, value, flags, word_folded, starts, ends)
         if runs:
             at = np.array([first[v] + last + 1 for v, _, last, _ in runs], dtype=np.int64)
             exact = np.insert(word_terms, at, [self.vocab.id(form) for _, _, _, form in runs])
             exact_positions = np.insert(positions, at, [f for _, f, _, _ in runs])
             exact_sizes = lengths + np.bincount([v for v, _, _, _ in runs], minlength=count)
-        folded = self._terms_of(self._fold, exact, text.fold)
+        folded = self._terms_of(self._fold, exact, text.fold) if runs else word_folded
 
         # pyvi's compounds (group_words): a word joined to the one before continues its word
         group = ~joined[words] | (positions == 0)
@@ -225,11 +231,11 @@ class LaneAnalyser:
                         compounds, readings, positions[heads], np.cumsum(word_sizes) - word_sizes, word_sizes,
                         lengths)
 
-    def _runs(self, values, raw, ids, words, value, flags, starts, ends) -> list[tuple[int, int, int, str]]:
+    def _runs(self, values, raw, ids, words, value, flags, folded, starts, ends) -> list[tuple[int, int, int, str]]:
         """(value, first word, last word, the run joined) of each run of words that is one word
         (``variants.joins``), in order. ``joins`` is asked only about the values where a pair
-        of neighbouring words could join by its rules or a loanword could start; the others
-        have none."""
+        of neighbouring words could join by its rules or are a loanword's first two syllables
+        (``folded``: the words' folded terms); the others have none."""
         if len(words) < 2:
             return []
         a, b = words[:-1], words[1:]
@@ -245,9 +251,10 @@ class LaneAnalyser:
         rule = ((fb & DIGIT) != 0) & ((fa & FOREIGN) != 0) | ((fa & fb & ABBREVIATION) != 0)
         could = (between == 0) & ((gap == 0) | rule)
         could |= (between == 1) & (((middle & HYPHEN) != 0) & (gap == 1) | ((middle & DOT) != 0) & ((gap == 1) | rule))
+        folded = folded.astype(np.int64)
+        could |= np.isin(folded[:-1] << 32 | folded[1:], self._loan_pairs)
         could &= value[:-1] == value[1:]
         asked = set(value[:-1][could].tolist())
-        asked.update(value[(flags[words] & LOANWORD) != 0].tolist())
         newline = np.flatnonzero(flags & NEWLINE)  # "\n" among spaces: asked whatever is around it
         if len(newline):
             edges = np.cumsum([len(triples) for triples, _ in raw])

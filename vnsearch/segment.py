@@ -7,7 +7,7 @@ and tags with ``pycrfsuite`` directly. The syllabization regex, the CRF features
 joining rules are pyvi 0.1.1's (MIT licence), so the output is the same as
 ``ViTokenizer.tokenize``; ``tests/test_segment.py`` compares both on real text.
 
-A build segments its documents in batches (``segment_many``, ``prime``): the same features
+A build segments its documents in batches (``segment_many_raw``): the same features
 and the same labels, the features summed from each distinct token's weights and Viterbi run
 for all texts at once in numpy (``batchtag.py``, ``crf.py``) instead of a CRFsuite call a text.
 """
@@ -350,35 +350,16 @@ def segment_many_raw(texts: list[str]) -> list[tuple[list[tuple[str, int, int]],
     return list(zip(triples, joined))
 
 
-# texts segmented ahead (``prime``), for ``segment_cached``
-_PRIMED: dict[str, tuple[Piece, ...]] = {}
-
-
-def prime(texts: list[str]) -> None:
-    """Segment ``texts`` together (``segment_many``) for the next ``segment_cached`` calls;
-    forgets the texts primed before."""
-    _PRIMED.clear()
-    todo = list(dict.fromkeys(texts))
-    for text, pieces in zip(todo, segment_many(todo)):
-        _PRIMED[text] = tuple(pieces)
-
-
+@lru_cache(maxsize=256)
 def segment_cached(text: str) -> tuple[Piece, ...]:
     """``segment`` remembered for recent inputs: the analyzers of several fields (exact,
     folded, words) all analyze the same paragraph, and the CRF runs once for all of them."""
-    primed = _PRIMED.get(text)
-    return primed if primed is not None else _segment_recent(text)
-
-
-@lru_cache(maxsize=256)
-def _segment_recent(text: str) -> tuple[Piece, ...]:
     return tuple(segment(text))
 
 
 def forget() -> None:
-    """Forget every text segmented before (primed and recent)."""
-    _PRIMED.clear()
-    _segment_recent.cache_clear()
+    """Forget every text segmented before."""
+    segment_cached.cache_clear()
 
 
 def tokenize(text: str) -> str:
