@@ -260,9 +260,11 @@ def _key_type(terms: int):
     return np.uint16 if terms <= RADIX_TERMS else np.int64
 
 
-# Entries (postings and positions) the lanes of a writer hold in memory before they are sorted
-# and put aside in files (``Lane.spill``): about 4 bytes each, and 3 to 4 times that while they
-# are sorted. dantri's workers (2.7 million each) never put them aside; vntc's, ten times each.
+# Entries (tokens, and a phrase lane's positions) the lanes of a writer hold in memory before
+# they are sorted and put aside in files (``Lane.spill``): 4 bytes each, and a few times that
+# while they are sorted. A paragraph's syllable is about 3.4 entries (exact, folded and its
+# position, a share of a compound); by the corpora's syllables, dantri's workers (0.9 million
+# syllables each) never put them aside, vntc's (21 million) about nine times each.
 SPILL_ENTRIES = 8_000_000
 
 
