@@ -6,6 +6,8 @@ compares the state scores byte for byte, ``tests/test_segment.py`` the pieces).
 
 from __future__ import annotations
 
+from itertools import chain, repeat
+
 import numpy as np
 
 from . import crf
@@ -124,12 +126,12 @@ class BatchTagger:
         if len(rows_of) > ROWS_MAX or len(self._lows) > LOWS_MAX:
             self._forget()
         pair_words, triple_words = self._dictionary()
-        rows = [rows_of.get(t, -1) for s in sequences for t in s]
-        if -1 in rows:
-            tokens = [t for s in sequences for t in s]
-            self._add_rows(list(dict.fromkeys(t for r, t in zip(rows, tokens) if r < 0)))
-            rows = [rows_of[t] for t in tokens]
-        rows = np.array(rows, dtype=np.int64)
+        tokens = list(chain.from_iterable(sequences))
+        rows = np.fromiter(map(rows_of.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        missing = np.flatnonzero(rows < 0).tolist()
+        if missing:
+            self._add_rows(list(dict.fromkeys([tokens[i] for i in missing])))
+            rows[missing] = [rows_of[tokens[i]] for i in missing]
         lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
         first = np.zeros(len(rows), dtype=bool)  # a sequence's first position
         first[np.concatenate([[0], np.cumsum(lengths)[:-1]])] = True
