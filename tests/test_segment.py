@@ -4,6 +4,7 @@ import subprocess
 import sys
 import unicodedata
 
+import numpy as np
 import pytest
 
 from vnsearch import batchtag, segment
@@ -188,6 +189,22 @@ _SYLLABLES = ["hộ", "tịch", "Hà", "Nội", "hoà", "giải", "pháp", "lu�
 def test_segmented_together_any_texts_as_one_at_a_time(texts):
     segment._get_model().batch()  # made: segment_many tags even a small batch with it
     assert segment.segment_many(texts) == [segment.segment(t) for t in texts]
+
+
+_TOKENS = _SYLLABLES + ["...", "==>", "Đà", "đà", "5", "x1", "Ông", "\n", "?", "Mr.", "USD"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=12), max_size=8))
+def test_the_batch_taggers_joining_rules_are_pyvis(sequences):
+    """Where the CRF says I_W everywhere, a batch's joined flags are exactly pyvi's rules
+    (``_could_join``) for each sequence: nothing joins a sequence's first token, punctuation,
+    a token starting with a digit, or a capital after a lowercase token."""
+    tagger = segment._get_model().batch()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batchtag.crf, "viterbi", lambda model, scores, lengths: np.full(len(scores), tagger._inside))
+        got = tagger.joined(sequences).tolist()
+    assert got == [c for s in sequences for c in segment._could_join(s)]
 
 
 def test_a_small_batch_does_not_make_the_batch_tagger(monkeypatch):

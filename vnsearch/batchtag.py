@@ -11,7 +11,7 @@ from itertools import chain, repeat
 import numpy as np
 
 from . import crf
-from .segment import _TOKEN_FEATURES, _token_features
+from .segment import _PUNCTUATION, _TOKEN_FEATURES, _token_features
 
 # the numbers of lowercase forms of a pair or triple of tokens as one number:
 # a * _KEY**2 + b * _KEY + c (below 2**63 while numbers stay below _KEY)
@@ -20,6 +20,9 @@ _KEY = 1 << 21
 # (and numbered again) at the next batch: dantri has 24,875 distinct tokens
 ROWS_MAX = 150_000
 LOWS_MAX = 1 << 20
+# a token's kind, for pyvi's joining rules: one character of punctuation, a digit first, a
+# capital first
+PUNCTUATION, DIGIT, TITLE = 1, 2, 4
 
 
 class BatchTagger:
@@ -49,6 +52,7 @@ class BatchTagger:
         self._own = np.zeros((1024, labels))
         self._before = np.zeros((1024, self.SLOTS, labels))
         self._after = np.zeros((1024, self.SLOTS, labels))
+        self._kind = np.zeros(1024, dtype=np.uint8)  # by row: PUNCTUATION | DIGIT | TITLE
         self._words: tuple | None = None
 
     def _forget(self) -> None:
@@ -90,8 +94,9 @@ class BatchTagger:
         """Rows for ``tokens`` (distinct, none with a row yet)."""
         start, count = len(self._rows), len(tokens)
         while start + count > len(self._own):
-            self._low, self._own, self._before, self._after = (
-                np.concatenate([a, np.zeros_like(a)]) for a in (self._low, self._own, self._before, self._after))
+            self._low, self._own, self._before, self._after, self._kind = (
+                np.concatenate([a, np.zeros_like(a)])
+                for a in (self._low, self._own, self._before, self._after, self._kind))
         ids = self._crf.attributes
         none = len(self._crf.state)  # the row of zeros after the model's weights
         own, before, after = [], [], []
@@ -99,6 +104,8 @@ class BatchTagger:
             self._rows[token] = n
             low, mine, as_before, as_after = _TOKEN_FEATURES.get(token) or _token_features(token)
             self._low[n] = self._low_number(low)
+            self._kind[n] = (PUNCTUATION * (token in _PUNCTUATION) | DIGIT * token[0].isdigit()
+                             | TITLE * token[0].istitle())
             # at most four own attributes (lower, isupper, istitle, isdigit), three as a neighbour
             own.append(([ids.get(a, none) for a in mine] + [none] * 4)[:4])
             before.append(([ids.get(a, none) for a in as_before] + [none] * 3)[:self.SLOTS])
@@ -119,22 +126,46 @@ class BatchTagger:
         ends = np.cumsum(lengths)
         return [part.tolist() for part in np.split(inside, ends[:-1])]
 
+    def joined(self, sequences: list[list[str]]) -> np.ndarray:
+        """For each token of the sequences (none empty), one after the other, whether it
+        continues the word of the one before: tagged I_W and allowed by pyvi's rules
+        (``segment._could_join``, here on each row's kind)."""
+        rows, lengths = self._row_numbers(sequences)
+        if not len(rows):
+            return np.zeros(0, dtype=bool)
+        kind = self._kind[rows]
+        punctuation, digit, title = ((kind & bit) != 0 for bit in (PUNCTUATION, DIGIT, TITLE))
+        could = np.zeros(len(rows), dtype=bool)
+        could[1:] = ~(punctuation[1:] | punctuation[:-1] | digit[1:] | digit[:-1] | (title[1:] & ~title[:-1]))
+        could[_firsts(lengths)] = False
+        if not could.any():
+            return could
+        return could & (crf.viterbi(self._crf, self._scores(rows, lengths), lengths) == self._inside)
+
     def scores(self, sequences: list[list[str]]):
         """(the state scores of every position of the sequences, one after the other, as
         CRFsuite computes them from ``_features``; the sequences' lengths)."""
+        rows, lengths = self._row_numbers(sequences)
+        return self._scores(rows, lengths), lengths
+
+    def _row_numbers(self, sequences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(the row of every token of the sequences, rows made for new tokens; the lengths)."""
         rows_of = self._rows
         if len(rows_of) > ROWS_MAX or len(self._lows) > LOWS_MAX:
             self._forget()
-        pair_words, triple_words = self._dictionary()
         tokens = list(chain.from_iterable(sequences))
         rows = np.fromiter(map(rows_of.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         missing = np.flatnonzero(rows < 0).tolist()
         if missing:
             self._add_rows(list(dict.fromkeys([tokens[i] for i in missing])))
             rows[missing] = [rows_of[tokens[i]] for i in missing]
-        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
+        return rows, np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
+
+    def _scores(self, rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The state scores of the positions of ``rows`` (sequences of ``lengths``)."""
+        pair_words, triple_words = self._dictionary()
         first = np.zeros(len(rows), dtype=bool)  # a sequence's first position
-        first[np.concatenate([[0], np.cumsum(lengths)[:-1]])] = True
+        first[_firsts(lengths)] = True
         # per position: tokens i-1, i (i-2, i-1, i) are a dictionary word, within a sequence
         pair = np.zeros((len(rows), 1))
         triple = np.zeros((len(rows), 1))
@@ -157,4 +188,9 @@ class BatchTagger:
             scores[:-1] += self._after[rows[1:], slot] * has_after[:-1]
         scores[:-1] += pair[1:] * self._pair_after
         scores[:-2] += triple[2:] * self._triple_after
-        return scores, lengths
+        return scores
+
+
+def _firsts(lengths: np.ndarray) -> np.ndarray:
+    """Where each sequence of ``lengths`` (none empty) starts, one after the other."""
+    return np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)

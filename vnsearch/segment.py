@@ -22,6 +22,7 @@ import re
 import string
 import threading
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from .errors import VnsearchError
@@ -46,6 +47,7 @@ _FLAT_PATTERN = re.compile(
     re.UNICODE,
 )
 _PUNCTUATION = frozenset(string.punctuation)
+_TOKEN = itemgetter(0)  # of a (token, start, end) triple
 
 
 class Piece(NamedTuple):
@@ -339,14 +341,14 @@ def segment_many_raw(texts: list[str]) -> list[tuple[list[tuple[str, int, int]],
             model.alone += chars
             return [_segment_raw(text) for text in texts]
     triples = [syllabize(text) for text in texts]
-    tokens = [[t for t, _, _ in tr] for tr in triples]
-    could = [_could_join(ts) if ts else [] for ts in tokens]
-    tagged = [i for i, c in enumerate(could) if any(c)]
-    joined = list(could)
-    if tagged:
-        labels = model.batch().tag([tokens[i] for i in tagged])
-        for i, lab in zip(tagged, labels):
-            joined[i] = [c and x for c, x in zip(could[i], lab)]
+    present = [i for i, tr in enumerate(triples) if tr]
+    flags = model.batch().joined([list(map(_TOKEN, triples[i])) for i in present])
+    joined: list[list[bool]] = [[] for _ in texts]
+    start = 0
+    for i in present:
+        end = start + len(triples[i])
+        joined[i] = flags[start:end].tolist()
+        start = end
     return list(zip(triples, joined))
 
 
