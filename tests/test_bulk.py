@@ -158,3 +158,31 @@ def test_a_lane_sorted_on_16_bit_keys_is_sorted_as_on_64_bit_ones(docs, position
 @pytest.mark.parametrize("terms", [1, 255, 256, 257, 0xFFFF, 0x10000, 0x10001, 10**7])
 def test_a_lanes_sort_keys_hold_every_terms_rank(terms):
     assert np.iinfo(bulk._key_type(terms)).max >= terms - 1
+
+
+def test_documents_with_whooshs_underscore_keys_are_written_as_whoosh_writes_them(tmp_path, articles):
+    """A stored value of its own (``_stored_text``), a document's or a field's boost: such a
+    document's fields go one by one (boosted lanes through Whoosh's pool), in a batch with
+    plain ones, and the segment is still Whoosh's own."""
+    documents = _Documents()
+    for article in articles[:3]:
+        _add_article(documents, article)
+    documents[1]["_stored_text"] = "shown instead"
+    documents[2]["_boost"] = 1.5
+    documents[3]["_folded_boost"] = 2.0
+    out = []
+    for name, writer_class in (("bulk", BulkWriter), ("whoosh", SegmentWriter)):
+        folder = str(tmp_path / name)
+        os.makedirs(folder)
+        ix = whoosh_index.create_in(folder, build_schema())
+        writer = writer_class(ix, codec=CompactCodec(blocklimit=4), compound=False)
+        if writer_class is BulkWriter:
+            writer.add_documents([dict(d) for d in documents])
+        else:
+            for fields in documents:
+                writer.add_document(**fields)
+        writer.commit()
+        out.append(segment_files(folder))
+    assert out[0] == out[1]
+    with whoosh_index.open_dir(str(tmp_path / "bulk")).searcher() as searcher:
+        assert searcher.stored_fields(1)["text"] == "shown instead"

@@ -296,18 +296,21 @@ class BulkWriter(SegmentWriter):
         once all of them are added."""
         self._check_state()
         schema = self.schema
-        if len(documents) > 1 and any(name.startswith("_") for fields in documents for name in fields):
+        names = [sorted([name for name in fields if name[:1] != "_"]) for fields in documents]
+        own = [len(n) < len(fields) for n, fields in zip(names, documents)]  # boosts, stored values
+        if len(documents) > 1 and any(own):
             for fields in documents:  # one at a time: each document's tokens gathered in order
                 self.add_documents([fields])
             return
         plan = []  # (document, field, lane, value) of each lane value
+        lane_kind = self._lane_kind
         for i, fields in enumerate(documents):
-            self._check_fields(schema, sorted([name for name in fields if not name.startswith("_")]))
-            if any(name.startswith("_") for name in fields):
+            self._check_fields(schema, names[i])
+            if own[i]:
                 continue  # boosts or stored values of their own: the document's fields one by one
             for name, value in fields.items():
                 if isinstance(value, str):
-                    kind = self._lane_kind(name)
+                    kind = lane_kind(name)
                     if kind is not None:
                         plan.append((i, name, kind, value))
         numbers: dict[str, int] = {}  # each distinct value → its number in the batch
@@ -320,8 +323,8 @@ class BulkWriter(SegmentWriter):
         first = self.docnum
         added = 0
         try:
-            for fields, lengths in zip(documents, given):
-                self._add(fields, lengths)
+            for fields, fieldnames, lengths, underscored in zip(documents, names, given, own):
+                self._add(fields, fieldnames, lengths, underscored)
                 added += 1
         finally:  # the tokens of the documents added, whatever stopped the others
             lanes: dict[str, tuple[str, list, list]] = {}
@@ -347,14 +350,15 @@ class BulkWriter(SegmentWriter):
                                                  self._analyser.vocab)
         return lane
 
-    def _add(self, fields: dict, lengths: dict[str, int]) -> None:
-        """Whoosh's ``SegmentWriter.add_document`` for one document whose lane fields named in
-        ``lengths`` are gathered by ``add_documents`` (given: their lengths)."""
+    def _add(self, fields: dict, fieldnames: list[str], lengths: dict[str, int], underscored: bool) -> None:
+        """Whoosh's ``SegmentWriter.add_document`` for one document (``fieldnames``: its
+        fields, sorted, without Whoosh's "_" keys, which ``underscored`` says it has) whose
+        lane fields named in ``lengths`` are gathered by ``add_documents`` (given: their
+        lengths)."""
         perdocwriter = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted([name for name in fields.keys() if not name.startswith("_")])
+        docboost = self._doc_boost(fields) if underscored else 1.0
 
         perdocwriter.start_doc(docnum)
         for fieldname in fieldnames:
@@ -366,7 +370,7 @@ class BulkWriter(SegmentWriter):
             if fieldname in lengths:
                 length = lengths[fieldname] if field.scorable else 0
             elif field.indexed:
-                fieldboost = self._field_boost(fields, fieldname, docboost)
+                fieldboost = self._field_boost(fields, fieldname, docboost) if underscored else 1.0
                 length = self._gather(fieldname, field, value, docnum, fieldboost)
             if field.separate_spelling():
                 self._pooled = True
@@ -378,7 +382,7 @@ class BulkWriter(SegmentWriter):
                 vitems = vformat.word_values(value, field.analyzer, mode="index")
                 vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
                 perdocwriter.add_vector_items(fieldname, field, vitems)
-            customval = fields.get("_stored_%s" % fieldname, value)
+            customval = fields.get("_stored_%s" % fieldname, value) if underscored else value
             perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
             column = field.column_type
             if column and customval is not None:
