@@ -114,7 +114,6 @@ class Analysed(NamedTuple):
         return taken, terms[index], positions[index]
 
 
-
 class LaneAnalyser:
     """Analyses batches of lane values into term numbers of one ``Vocabulary``; remembers what
     it learnt of each token and term for the next batches."""
