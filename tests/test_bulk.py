@@ -146,7 +146,8 @@ def test_a_lane_sorted_on_16_bit_keys_is_sorted_as_on_64_bit_ones(docs, position
     for radix in (bulk.RADIX_TERMS, 0):
         lane = bulk.Lane(positional, 1.0)
         for docnum, words in enumerate(docs):
-            lane.add(docnum, [(w, p, False) for p, w in enumerate(words)])
+            lane.add_tokens(np.array([docnum]), np.array([len(words)]), np.array([lane.vocab.id(w) for w in words]),
+                            np.arange(len(words)))
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(bulk, "RADIX_TERMS", radix)
             run = lane._run()

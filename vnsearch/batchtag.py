@@ -1,5 +1,5 @@
 """pyvi's CRF over a batch of texts (a build's documents): its features summed a distinct token at
-a time, CRFsuite's Viterbi for all of them at once (``crf.py``). ``segment.segment_many`` uses it;
+a time, CRFsuite's Viterbi for all of them at once (``crf.py``). ``segment.segment_many_raw`` uses it;
 the labels are those ``segment.segment`` gets from CRFsuite, bit for bit (``tests/test_crf.py``
 compares the state scores byte for byte, ``tests/test_segment.py`` the pieces).
 """

@@ -39,16 +39,14 @@ from whoosh.util.text import utf8encode
 from whoosh.formats import Positions
 from whoosh.writing import SegmentWriter
 
-from .analysis import _lane_kind, lane_terms
+from .analysis import _lane_kind
 from .compact import ArrayValues
 from .text import normalize
 from .lanebatch import LaneAnalyser, Vocabulary
 from .schema import LaneText
 
 _FIRST = itemgetter(0)  # a posting's field, a merged entry's term
-_POSITION = itemgetter(1)  # a token's
 _TERM_AND_RUN = itemgetter(0, 1)
-_RUN = itemgetter(2)
 _TBYTES = itemgetter(1)
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -82,16 +80,6 @@ class Lane:
         if self.positional:
             self._positions.append(positions.astype(np.uint32))
         self._tokens += len(terms)
-
-    def add(self, docnum: int, terms: list[tuple[str, int, bool]]) -> int:
-        """Gather one document's (term, position, joined run) tokens (``analysis.lane_terms``);
-        returns the field's length: the tokens, a run's joined word not counted
-        (``schema.LaneText``)."""
-        number = self.vocab.id
-        self.add_tokens(np.array([docnum], dtype=np.int64), np.array([len(terms)], dtype=np.int64),
-                        np.fromiter((number(t) for t, _, _ in terms), dtype=np.int64, count=len(terms)),
-                        np.fromiter(map(_POSITION, terms), dtype=np.int64, count=len(terms)))
-        return len(terms) - sum(map(_RUN, terms))
 
     def __len__(self) -> int:
         """Entries held in memory: tokens, and their positions in a phrase lane."""
@@ -298,20 +286,16 @@ class BulkWriter(SegmentWriter):
         schema = self.schema
         names = [sorted([name for name in fields if name[:1] != "_"]) for fields in documents]
         own = [len(n) < len(fields) for n, fields in zip(names, documents)]  # boosts, stored values
-        if len(documents) > 1 and any(own):
-            for fields in documents:  # one at a time: each document's tokens gathered in order
-                self.add_documents([fields])
-            return
-        plan = []  # (document, field, lane, value) of each lane value
+        plan = []  # (document, field, lane, value) of each lane value (a boosted one: the pool's)
         lane_kind = self._lane_kind
         for i, fields in enumerate(documents):
             self._check_fields(schema, names[i])
-            if own[i]:
-                continue  # boosts or stored values of their own: the document's fields one by one
-            for name, value in fields.items():
+            for name in names[i]:
+                value = fields[name]
                 if isinstance(value, str):
                     kind = lane_kind(name)
-                    if kind is not None:
+                    boosted = own[i] and self._field_boost(fields, name, self._doc_boost(fields)) != 1.0
+                    if kind is not None and not boosted:
                         plan.append((i, name, kind, value))
         numbers: dict[str, int] = {}  # each distinct value → its number in the batch
         for entry in plan:
@@ -402,15 +386,10 @@ class BulkWriter(SegmentWriter):
                 lane.vocab = self._analyser.vocab
 
     def _gather(self, fieldname: str, field, value, docnum: int, fieldboost: float) -> int:
-        """Gather one field's postings of a document; returns the length Whoosh would count.
-        Fields other than the lanes (ids, dates: a posting or two a document) go to Whoosh's
-        pool as they would."""
-        terms = None
-        if type(field) is LaneText and isinstance(value, str) and fieldboost == 1.0:
-            terms = lane_terms(field.analyzer, value)
-        if terms is not None:
-            length = self._lane(fieldname).add(docnum, terms)
-            return length if field.scorable else 0
+        """Gather one field's postings of a document into Whoosh's pool, as its writer would;
+        returns the length Whoosh counts. The fields other than the lanes (ids, dates: a posting
+        or two a document) come here, and a lane's value that is not text or has a boost of its
+        own (``add_documents`` gathers the others)."""
         if fieldname in self._lanes:  # a lane's field given another value: the pool has it all
             self._pooled = True
         length = 0

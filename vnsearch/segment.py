@@ -85,10 +85,10 @@ class _Model:
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open_inmemory(self._model_bytes)
         self._batch = None  # batchtag.BatchTagger, made by the first large batch
-        self.alone = 0  # characters segment_many segmented a text at a time (BATCH_MIN_CHARS)
+        self.alone = 0  # characters segment_many_raw segmented a text at a time (BATCH_MIN_CHARS)
 
     def batch(self):
-        """The tagger of ``segment_many`` (``batchtag.BatchTagger``), made once."""
+        """The tagger of ``segment_many_raw`` (``batchtag.BatchTagger``), made once."""
         if self._batch is None:
             from .batchtag import BatchTagger
 
@@ -317,7 +317,7 @@ def _pieces(triples: list[tuple[str, int, int]], joined: list[bool]) -> list[Pie
     return [Piece(t, start, end, j) for (t, start, end), j in zip(triples, joined)]
 
 
-# Until a process has asked ``segment_many`` for this many characters, its batches (an article
+# Until a process has asked ``segment_many_raw`` for this many characters, its batches (an article
 # added alone) are segmented a text at a time: making the batch tagger (numpy, the model's
 # arrays, pyvi's dictionary as numbers) takes about 110 ms, CRFsuite about 1 ms a paragraph.
 # A build passes it within its first batches, and its later batches are tagged together.
