@@ -128,6 +128,7 @@ def test_syllabize_cut_at_spaces_is_pyvis_pattern_over_the_text(text, gap):
     # pieces of letters alone are taken whole; everything else goes through the pattern
     for t in (text, gap + text + gap, text.replace(" ", gap or " ")):
         assert segment.syllabize(t) == segment._pyvi_syllabize(t), t
+        assert segment.syllable_strings(t) == [s for s, _, _ in segment._pyvi_syllabize(t)], t
 
 
 def test_syllabize_is_pyvis_pattern_on_the_seeds():
@@ -137,12 +138,12 @@ def test_syllabize_is_pyvis_pattern_on_the_seeds():
         assert segment.syllabize(t) == segment._pyvi_syllabize(t), t
 
 
-def test_syllable_strings_are_the_tokens_of_syllabize():
+def test_syllable_strings_are_the_tokens_of_pyvis_pattern():
     texts = ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM", "Mr. A ==> B -> C >> ...", "1,5 tỷ 10_000",
              "http://dantri.com.vn/a-b.htm", "ban.doc@dantri.com.vn", "a\nb", ""]
     texts += [p for p in _paragraphs_of_seeds()]
     for t in texts:
-        assert segment.syllable_strings(t) == [s for s, _, _ in segment.syllabize(t)], t
+        assert segment.syllable_strings(t) == [s for s, _, _ in segment._pyvi_syllabize(t)], t
 
 
 def test_a_process_answering_many_short_queries_builds_the_set_once(monkeypatch):

