@@ -87,7 +87,27 @@ def test_text_lines_are_the_text_tokens_forms_joined_on_dantri():
         words = text_tokens.__wrapped__(s)
         assert [tuple(w) for w in words] == _tokens_by_matches(s), s
         assert text_lines.__wrapped__(s) == _lines_of(words), s
+        _assert_lines_are_indexed(s)
     assert len(texts) > 40_000
+
+
+def _assert_lines_are_indexed(s):
+    exact, folded = text_lines.__wrapped__(s)
+    assert set(exact.split()) <= set(texts(EXACT, s)), s
+    assert set(folded.split()) <= set(texts(FOLDED, s)), s
+
+
+SEED_PARAGRAPHS = [line.strip() for path in sorted(SEEDS.glob("*.txt"))
+                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("s", ["Rà soát 1.528 VBQPPL, (hoà giải).", "TP. HCM và TP.HCM", "Covid-19, covid19 (COVID 19)",
+                               "Mr. A ==> B -> C >> ...", "ban.doc@dantri.com.vn http://dantri.com.vn/a-b.htm",
+                               "1,5 tỷ 10_000 ĐT-603", "Tổ hoà giải\nthôn Đông", "e\u0301 ạ ² ٣", *SEED_PARAGRAPHS])
+def test_every_word_of_a_paragraphs_lines_is_in_its_lanes(s):
+    # what a query's ranking relies on to pass over a candidate paragraph without reading it
+    # (``Plan.proximity_bounds``): a pair found in its text_lines has both words in its postings
+    _assert_lines_are_indexed(s)
 
 
 def test_character_offsets_point_into_the_nfc_text():

@@ -5,13 +5,14 @@ comparison being off in both runs, and checks that the order flips."""
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 import vnsearch
 from vnsearch import ArticleLanes, Weights
 from vnsearch.search import article_rank
 
-from .conftest import write_articles
+from .conftest import SEEDS, write_articles
 
 NO_PROXIMITY = Weights(adjacent=0, adjacent_exact=0, trigram=0, pairs=0)
 NO_ARTICLE = {"article_question": ArticleLanes(), "article_statement": ArticleLanes()}  # by article: off
@@ -88,6 +89,63 @@ def test_a_short_list_still_reads_the_paragraph_proximity_lifts(tmp_path):
                 hits = s.search("ho tich", limit=limit, restore_accents=False).hits
                 assert [(h.article_id, h.paragraph, h.score) for h in hits] == \
                     [(h.article_id, h.paragraph, h.score) for h in every[:limit]]
+
+
+def _seed_queries():
+    """Two- to four-word runs of the seeds' paragraphs, as typed and without diacritics."""
+    from vnsearch.text import fold
+
+    out = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        words = path.read_text(encoding="utf-8").split()
+        for i in range(0, len(words) - 4, 37):
+            q = " ".join(w.strip(".,;:()\"") for w in words[i:i + 2 + i % 3])
+            out += [q, fold(q)]
+    return out
+
+
+def test_a_paragraphs_proximity_bound_holds_every_bonus_it_gets(seed_index):
+    # Plan.proximity_bounds: what a candidate's words allow, never less than what proximity gives
+    from vnsearch.search.ranking import Plan
+
+    queries = _seed_queries()
+    assert len(queries) > 40
+    below, found = 0, 0
+    with vnsearch.Searcher(seed_index) as s:
+        stored = [(d, s._cache.stored_fields(d).get("text")) for d in range(s._cache.doc_count)]
+        docs = np.array([d for d, text in stored if text is not None])  # the paragraphs
+        texts = [text for _, text in stored if text is not None]
+        for q in queries:
+            plan = Plan(s.analyse(q, True, True, True).ranked_leaves(), s._cache, s.weights)
+            bounds = plan.proximity_bounds(docs)
+            for d, bound, text in zip(docs.tolist(), bounds.tolist(), texts):
+                bonus = plan.proximity(text)
+                assert bonus <= bound, (q, d)
+                found += bonus > 0
+            below += int((bounds < plan.proximity_bound()).sum())
+    assert found > 100 and below > 1000  # bonuses found, and bounds that pass paragraphs over
+
+
+def test_passing_over_paragraphs_by_their_bound_changes_no_result(seed_index, monkeypatch):
+    from vnsearch.search import ranking
+
+    queries = _seed_queries()
+
+    def answers():
+        read = []
+        proximity = ranking.Plan.proximity
+        monkeypatch.setattr(ranking.Plan, "proximity", lambda plan, text: read.append(text) or proximity(plan, text))
+        with vnsearch.Searcher(seed_index) as s:
+            out = [[(h.article_id, h.paragraph, h.score, h.partial) for h in s.search(q, limit=limit).hits]
+                   for q in queries for limit in (1, 3, 10)]
+        monkeypatch.undo()
+        return out, len(read)
+
+    skipping, read_skipping = answers()
+    monkeypatch.setattr(ranking.Plan, "proximity_bounds", lambda plan, docs: np.full(len(docs), np.inf))
+    every, read_every = answers()
+    assert skipping == every
+    assert read_skipping < 0.8 * read_every  # (paragraphs were passed over)
 
 
 def test_adjacent_pairs_in_the_exact_spelling(tmp_path):

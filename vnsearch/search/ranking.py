@@ -275,6 +275,7 @@ class Plan:
         """The query's adjacent pairs and triples with the bonus each earns, once per query."""
         w, idf_of = self.w, self.idf.get
         self.folded_pairs, self.exact_pairs, self.triples = [], [], []
+        folded_of: dict[tuple[str, str], tuple[str, str]] = {}
         for leaf in self.leaves:
             for a, b in _pairs(leaf, exact=False):
                 self.folded_pairs.append(((a, b), w.adjacent * (idf_of(a, 0.0) + idf_of(b, 0.0)) / 2))
@@ -286,13 +287,19 @@ class Plan:
             if leaf.accented:
                 for pair, (fa, fb) in zip(_pairs(leaf, True), _pairs(leaf, False)):
                     self.exact_pairs.append((pair, w.adjacent_exact * (idf_of(fa, 0.0) + idf_of(fb, 0.0)) / 2))
+                    folded_of[pair] = (fa, fb)
         self.folded_pairs = [p for p in self.folded_pairs if p[1]]
         self.exact_pairs = [p for p in self.exact_pairs if p[1]]
         self.triples = [p for p in self.triples if p[1]]
         # each as it stands in a ``text_lines`` line; a form that holds a space or nothing is
         # no word of any text, so its pair is never found (and is left out)
-        self._needles = [[(" " + " ".join(words) + " ", v) for words, v in terms if all(w and " " not in w for w in words)]
-                         for terms in (self.folded_pairs, self.triples, self.exact_pairs)]
+        kept = [[(words, v) for words, v in terms if all(w and " " not in w for w in words)]
+                for terms in (self.folded_pairs, self.triples, self.exact_pairs)]
+        self._needles = [[(" " + " ".join(words) + " ", v) for words, v in terms] for terms in kept]
+        # the folded words a paragraph must hold for each to be found there (an exact pair's
+        # words folded: where " hộ tịch " is in the exact line, " ho tich " is in the folded)
+        self._needs = [[words for words, _ in kept[0]], [words for words, _ in kept[1]],
+                       [folded_of[words] for words, _ in kept[2]]]
 
     def proximity_bound(self) -> float:
         """The most ``proximity`` can give: every pair and triple found, summed as it sums
@@ -309,6 +316,41 @@ class Plan:
         if self.exact_pairs:
             bonus += sum(v for _, v in exact_pairs)
         return bonus
+
+    def proximity_bounds(self, docs: np.ndarray) -> np.ndarray:
+        """For each of ``docs`` (paragraph docnums), the most ``proximity`` can give it: the
+        bonuses of the pairs and triples whose every word the paragraph holds (its postings in
+        the folded lane, which hold every word of its ``text_lines``), summed as ``proximity``
+        sums the ones it finds, in the same order (over more non-negative terms, never less);
+        infinite where ``proximity_bound`` is. Asked for a tier's candidates, it lets those
+        that cannot enter the results go unread."""
+        bound = self.proximity_bound()
+        out = np.zeros(len(docs), dtype=np.float64)
+        if not bound or math.isinf(bound):
+            out += bound
+            return out
+        held: dict[str, np.ndarray] = {}
+
+        def holds(word: str) -> np.ndarray:
+            found = held.get(word)
+            if found is None:
+                ids = self.cache.postings(CONTENT_FOLDED, word)[0]
+                at = np.searchsorted(ids, docs)
+                found = held[word] = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs) if len(ids) else (
+                    np.zeros(len(docs), dtype=bool))
+            return found
+
+        for needles, needs in zip(self._needles, self._needs):
+            if not needles:
+                continue
+            group = np.zeros(len(docs), dtype=np.float64)
+            for (_, v), words in zip(needles, needs):
+                mask = holds(words[0])
+                for word in words[1:]:
+                    mask = mask & holds(word)
+                group[mask] += v
+            out += group
+        return out
 
     def proximity(self, paragraph: str) -> float:
         """Bonus for the query's adjacent word pairs (and triples) found adjacent in the

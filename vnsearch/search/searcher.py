@@ -513,11 +513,15 @@ class Searcher:
                 candidates = candidates[top]
             if bound is not None:
                 candidates = candidates[np.lexsort((candidates, -scores[candidates]))]
-            for docnum in candidates.tolist():
+                # and one that cannot enter with every bonus its words allow is passed over
+                own = plan.proximity_bounds(candidates).tolist()
+            for i, docnum in enumerate(candidates.tolist()):
                 base = float(scores[docnum])
-                if bound is not None and len(worst) == limit and (
-                        tier > -worst[0][0] or tier == -worst[0][0] and base + bound < worst[0][1]):
-                    break  # (scores only fall from here on in this tier)
+                if bound is not None and len(worst) == limit:
+                    if tier > -worst[0][0] or tier == -worst[0][0] and base + bound < worst[0][1]:
+                        break  # (scores only fall from here on in this tier)
+                    if tier == -worst[0][0] and base + own[i] < worst[0][1]:
+                        continue
                 stored = self._cache.stored_fields(docnum)
                 partial = tier >= n_full if full_first else not is_full[docnum]
                 score = base + plan.proximity(stored["text"])
