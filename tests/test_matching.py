@@ -142,6 +142,20 @@ def test_numbers_are_one_word_for_phrases_proximity_and_highlighting(seed_index)
     assert vnsearch.search('"1.528 VBQPPL"', seed_index).total == 1
 
 
+@pytest.mark.parametrize("q, expected", [('"bé an"', {"b"}), ('"be an"', {"b"}), ('"an bé"', {"c"}),
+                                         ('"an be"', {"c"})])
+def test_a_phrase_is_whole_words_not_the_start_or_end_of_one(tmp_path, q, expected):
+    # "bé an" is not "bé anh", "an bé" not "Lan bé", though every article holds both words
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for stem, body in {"a": "Chị Lan bé nhỏ, bé anh đi với An.", "b": "Bé an toàn trong nhà, anh bé nhỏ.",
+                       "c": "Ở An bé lắm."}.items():
+        (corpus / f"{stem}.txt").write_text(stem.upper() + "\n" + body, encoding="utf-8")
+    vnsearch.update_index(str(corpus), str(tmp_path / "ix"))
+    with vnsearch.Searcher(str(tmp_path / "ix")) as s:
+        assert {h.article_id for h in s.search(q).hits if not h.partial} == expected
+
+
 VOCABULARY = ["giá", "xăng", "bão", "bảo", "bao", "gia", "xang", "dầu", "học", "phí", "hoc", "tàng", "cơn",
               "Bảo", "GIÁ", "đời", "doi", "tăng", "tang", "mới"]
 _WORD = re.compile(r"\d+(?:[.,_]\d+)+|\w+")  # as in test_matching_dantri
