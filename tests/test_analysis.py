@@ -1,9 +1,11 @@
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from vnsearch.analysis import (EXACT, FOLDED, WORDS, _token_forms, analyze, compounds, text_columns, text_lines,
-                               text_tokens)
+from vnsearch.analysis import (EXACT, FOLDED, WORDS, TextToken, _token_forms, analyze, compounds, text_columns,
+                               text_lines, text_tokens)
 from vnsearch.segment import syllabize
 
 from .conftest import SEEDS, dantri_texts
@@ -175,6 +177,19 @@ def test_a_schema_read_back_from_an_index_takes_the_lane_path():
                 terms = lane_terms(copy[name].analyzer, value)
                 assert terms is not None and terms == lane_terms(schema[name].analyzer, value), (name, value)
     assert lane_terms(StandardAnalyzer(), "hộ tịch") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Hộ", "tịch", "hoà", "TP.", "HCM", "TP.HCM", "Mr.", "1.528", "10_000", "a@b.vn",
+                                 "http://x.vn/a", "==>", "...", ",", ".", "(", ")", "covid-19", "\n", "\t", "\xa0",
+                                 " ", "  ", "Đ.", "ĐT", "x:y", "_", "ạ", "e\u0301", "²", "“", "–", "vàng."]),
+                max_size=14).map("".join) | st.text(max_size=40))
+def test_text_tokens_and_lines_are_pyvis_tokens_piece_by_piece(s):
+    # text_tokens / text_lines are read a piece between spaces at a time (``_piece_words``,
+    # remembered): the same spans and forms as pyvi's pattern over the whole text gives
+    assert [tuple(w) for w in text_tokens.__wrapped__(s)] == _tokens_by_matches(s)
+    assert list(zip(*text_columns(s))) == _tokens_by_matches(s)
+    assert text_lines.__wrapped__(s) == _lines_of([TextToken(*w) for w in _tokens_by_matches(s)])
 
 
 def test_a_paragraph_read_for_proximity_is_highlighted_as_itself():
