@@ -4,7 +4,7 @@ import numpy as np
 
 import vnsearch
 from vnsearch.schema import CONTENT_EXACT, CONTENT_FOLDED
-from vnsearch.scoring import add_bm25, idf, key_ranks
+from vnsearch.scoring import add_bm25, idf, intersect_sorted, key_ranks
 
 
 def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
@@ -83,6 +83,23 @@ def test_stored_fields_read_directly_are_the_readers(tmp_path):
             assert _stored_reader(reader) == reader.stored_fields
         finally:
             del reader.schema._dyn_fields["*_x"]
+
+
+def test_intersect_sorted_is_numpys_intersect1d():
+    """Docnums held by two terms: ``np.intersect1d(assume_unique=True)``'s answer for ascending
+    distinct arrays of any lengths, either one the shorter, empty, disjoint, equal, or meeting
+    only at the first or the last value."""
+    rng = np.random.default_rng(15)
+    empty = np.zeros(0, dtype=np.int64)
+    cases = [(empty, empty), (empty, np.arange(5)), (np.arange(5), np.arange(5)), (np.arange(5), np.arange(5, 9)),
+             (np.array([0, 9]), np.arange(10)), (np.array([9]), np.arange(10)), (np.array([10]), np.arange(10)),
+             (np.array([-1]), np.arange(10))]
+    for n, m in ((1, 1), (3, 40), (40, 3), (200, 200), (5, 5000), (3000, 30000)):
+        for top in (n + m, 10 * (n + m)):
+            cases.append((np.sort(rng.choice(top, n, replace=False)), np.sort(rng.choice(top, m, replace=False))))
+    for a, b in cases:
+        a, b = a.astype(np.int64), b.astype(np.int64)
+        assert intersect_sorted(a, b).tolist() == np.intersect1d(a, b, assume_unique=True).tolist()
 
 
 def test_key_ranks_are_numpys_unique_inverse():

@@ -19,11 +19,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .analysis import AllNode, AnalysedQuery, AnyNode, Leaf, QueryToken, analyze
 from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
 from .restore import MAX_SYLLABLES
+from .scoring import intersect_sorted
 from .syllable import could_be_syllable, is_syllable
 from .text import fold, normalize
 
@@ -106,7 +105,7 @@ class IndexLexicon:
 
             a = self.cache.postings(CONTENT_FOLDED, first)[0]
             b = self.cache.postings(CONTENT_FOLDED, second)[0]
-            docs = np.intersect1d(a, b, assume_unique=True).tolist()
+            docs = intersect_sorted(a, b).tolist()
             texts = (self.cache.stored_fields(d).get("text") or "" for d in context.sample(docs))
             self._pairs[key] = context.count_pairs(texts, first, second, context.ENOUGH)
         return self._pairs[key]

@@ -29,6 +29,21 @@ _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.flo
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both ``a`` and ``b``, two ascending arrays of distinct values (a term's
+    docnums): ``np.intersect1d(a, b, assume_unique=True)``, found by looking the shorter's
+    values up in the longer (``searchsorted``) instead of sorting the two together, which
+    was most of a query's intersections (a rare word's few documents against a common one's
+    many)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a[:0]
+    at = np.searchsorted(b, a)
+    np.minimum(at, len(b) - 1, out=at)
+    return a[b[at] == a]
+
+
 def key_ranks(keys: np.ndarray) -> np.ndarray:
     """For each of ``keys``, its place among their distinct values in sorted order (int64):
     ``np.unique(keys, return_inverse=True)[1]``, sorting only one key a run of equal ones. An

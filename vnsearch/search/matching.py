@@ -25,6 +25,7 @@ from ..syllable import could_be_syllable
 from ..variants import find_sequence
 from ..errors import QueryError
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, PARAGRAPH, TITLE_EXACT, TITLE_FOLDED
+from ..scoring import intersect_sorted
 
 PARAGRAPHS = "paragraphs"
 ARTICLES = "articles"
@@ -146,7 +147,7 @@ class Matcher:
         for other in postings[1:]:
             if not len(docs):
                 break
-            docs = np.intersect1d(docs, other, assume_unique=True)
+            docs = intersect_sorted(docs, other)
         return docs
 
     def _phrase_docs(self, leaf: Leaf, title: bool) -> np.ndarray:
@@ -163,8 +164,7 @@ class Matcher:
             # the folded phrase on positions, without reading texts: the answer for a phrase typed
             # without diacritics; an exact one is then checked on the text of what is left, or,
             # past PHRASE_VERIFY_MAX, only required to hold each exact syllable (``docs``)
-            docs = np.intersect1d(docs, phrase_documents(self.cache, folded_field, [t.folded for t in leaf.tokens]),
-                                  assume_unique=True)
+            docs = intersect_sorted(docs, phrase_documents(self.cache, folded_field, [t.folded for t in leaf.tokens]))
             if not leaf.exact or len(docs) > PHRASE_VERIFY_MAX:
                 return docs
         key = "title" if title else "text"
