@@ -4,7 +4,7 @@ import numpy as np
 
 import vnsearch
 from vnsearch.schema import CONTENT_EXACT, CONTENT_FOLDED
-from vnsearch.scoring import add_bm25, idf, intersect_sorted, key_ranks
+from vnsearch.scoring import add_bm25, held_by, idf, intersect_sorted, key_ranks
 
 
 def _bm25_by_hand(cache, field, term, weight, n_docs, k1, b):
@@ -85,10 +85,10 @@ def test_stored_fields_read_directly_are_the_readers(tmp_path):
             del reader.schema._dyn_fields["*_x"]
 
 
-def test_intersect_sorted_is_numpys_intersect1d():
-    """Docnums held by two terms: ``np.intersect1d(assume_unique=True)``'s answer for ascending
-    distinct arrays of any lengths, either one the shorter, empty, disjoint, equal, or meeting
-    only at the first or the last value."""
+def test_intersect_sorted_and_held_by_are_numpys_intersect1d_and_isin():
+    """Docnums held by two terms: ``np.intersect1d(assume_unique=True)``'s and ``np.isin``'s
+    answers for ascending distinct arrays of any lengths, either one the shorter, empty,
+    disjoint, equal, or meeting only at the first or the last value."""
     rng = np.random.default_rng(15)
     empty = np.zeros(0, dtype=np.int64)
     cases = [(empty, empty), (empty, np.arange(5)), (np.arange(5), np.arange(5)), (np.arange(5), np.arange(5, 9)),
@@ -100,6 +100,8 @@ def test_intersect_sorted_is_numpys_intersect1d():
     for a, b in cases:
         a, b = a.astype(np.int64), b.astype(np.int64)
         assert intersect_sorted(a, b).tolist() == np.intersect1d(a, b, assume_unique=True).tolist()
+        assert held_by(b, a).tolist() == np.isin(a, b).tolist()
+        assert held_by(a, b).tolist() == np.isin(b, a).tolist()
 
 
 def test_key_ranks_are_numpys_unique_inverse():

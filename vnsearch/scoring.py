@@ -29,19 +29,24 @@ _BYTE_TO_LENGTH = np.array([byte_to_length(i) for i in range(256)], dtype=np.flo
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
+def held_by(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """For each of ``docs``, whether ``ids`` (ascending, distinct: a term's docnums) holds it:
+    ``np.isin(docs, ids)``, each looked up in ``ids`` (``searchsorted``) without sorting."""
+    if not len(ids):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.searchsorted(ids, docs)
+    np.minimum(at, len(ids) - 1, out=at)
+    return ids[at] == docs
+
+
 def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values in both ``a`` and ``b``, two ascending arrays of distinct values (a term's
     docnums): ``np.intersect1d(a, b, assume_unique=True)``, found by looking the shorter's
-    values up in the longer (``searchsorted``) instead of sorting the two together, which
-    was most of a query's intersections (a rare word's few documents against a common one's
-    many)."""
+    values up in the longer (``held_by``) instead of sorting the two together, which was most
+    of a query's intersections (a rare word's few documents against a common one's many)."""
     if len(a) > len(b):
         a, b = b, a
-    if not len(a):
-        return a[:0]
-    at = np.searchsorted(b, a)
-    np.minimum(at, len(b) - 1, out=at)
-    return a[b[at] == a]
+    return a[held_by(b, a)]
 
 
 def key_ranks(keys: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..analysis import READING_SEPARATOR, Leaf, text_lines
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, TITLE_EXACT, TITLE_FOLDED
-from ..scoring import B, K1, PostingsCache, add_bm25, idf
+from ..scoring import B, K1, PostingsCache, add_bm25, held_by, idf
 from .. import text
 
 
@@ -332,13 +332,9 @@ class Plan:
         held: dict[str, np.ndarray] = {}
 
         def holds(word: str) -> np.ndarray:
-            found = held.get(word)
-            if found is None:
-                ids = self.cache.postings(CONTENT_FOLDED, word)[0]
-                at = np.searchsorted(ids, docs)
-                found = held[word] = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs) if len(ids) else (
-                    np.zeros(len(docs), dtype=bool))
-            return found
+            if word not in held:
+                held[word] = held_by(self.cache.postings(CONTENT_FOLDED, word)[0], docs)
+            return held[word]
 
         for needles, needs in zip(self._needles, self._needs):
             if not needles:
