@@ -85,6 +85,45 @@ def test_stored_fields_read_directly_are_the_readers(tmp_path):
             del reader.schema._dyn_fields["*_x"]
 
 
+def _kind_from_postings(cache, kind):
+    mask = np.zeros(cache.doc_count, dtype=bool)
+    mask[cache.postings("kind", kind)[0]] = True
+    return mask
+
+
+def test_the_paragraphs_are_the_live_documents_that_are_not_records(tmp_path):
+    # kind_mask("p") is read from the records' postings when the two kinds count every
+    # document: the same mask as the paragraphs' own postings, over two segments and deletions;
+    # a document of neither kind (written by Whoosh's own writer) is no paragraph either
+    from whoosh.index import open_dir
+
+    from vnsearch.schema import ARTICLE, PARAGRAPH
+    from vnsearch.scoring import PostingsCache
+
+    from .conftest import write_articles
+
+    corpus = write_articles(tmp_path / "c", {"a": "Bão số 9\nCơn bão mạnh.\nMưa lớn.", "b": "Giá vàng\nGiá vàng tăng."})
+    index_dir = str(tmp_path / "ix")
+    vnsearch.update_index(str(corpus), index_dir)
+    write_articles(tmp_path / "c", {"c": "Hộ tịch\nĐăng ký hộ tịch.", "b": "Giá vàng\nGiá vàng giảm.\nRồi tăng."})
+    vnsearch.update_index(str(corpus), index_dir)
+    with vnsearch.Searcher(index_dir) as s:
+        assert s._reader.has_deletions()
+        cache = PostingsCache(s._reader)
+        assert cache._two_kinds()
+        paragraphs = cache.kind_mask(PARAGRAPH)
+        assert paragraphs.tolist() == _kind_from_postings(cache, PARAGRAPH).tolist()
+        assert 0 < paragraphs.sum() < cache.live.sum()
+        assert not (paragraphs & cache.kind_mask(ARTICLE)).any()
+    with open_dir(index_dir).writer() as writer:
+        writer.add_document(text="Một đoạn không thuộc loại nào.")
+    with vnsearch.Searcher(index_dir) as s:
+        cache = PostingsCache(s._reader)
+        assert not cache._two_kinds()
+        assert cache.kind_mask(PARAGRAPH).tolist() == _kind_from_postings(cache, PARAGRAPH).tolist()
+        assert not cache.kind_mask(PARAGRAPH)[-1]
+
+
 def test_intersect_sorted_and_held_by_are_numpys_intersect1d_and_isin():
     """Docnums held by two terms: ``np.intersect1d(assume_unique=True)``'s and ``np.isin``'s
     answers for ascending distinct arrays of any lengths, either one the shorter, empty,

