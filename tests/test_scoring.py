@@ -57,11 +57,9 @@ def test_scaling_by_coverage_is_the_float64_expression_to_the_bit():
         assert got.tobytes() == expected.tobytes(), all_words
 
 
-def test_stored_fields_read_directly_are_the_readers(tmp_path):
-    # PostingsCache.stored_fields skips Whoosh's wrappers: the same dicts, fields in the same
-    # order, over an index of two segments with a deleted document
-    from vnsearch.scoring import PostingsCache, _stored_reader
-
+def _two_segments_with_a_deletion(tmp_path) -> str:
+    """An index of two segments: articles a and b, then c added and b changed (deleted and
+    written again)."""
     from .conftest import write_articles
 
     corpus = write_articles(tmp_path / "c", {"a": "Bão số 9\nCơn bão mạnh.\nMưa lớn.", "b": "Giá vàng\nGiá vàng tăng."})
@@ -69,6 +67,15 @@ def test_stored_fields_read_directly_are_the_readers(tmp_path):
     vnsearch.update_index(str(corpus), index_dir)
     write_articles(tmp_path / "c", {"c": "Hộ tịch\nĐăng ký hộ tịch.", "b": "Giá vàng\nGiá vàng giảm."})
     vnsearch.update_index(str(corpus), index_dir)
+    return index_dir
+
+
+def test_stored_fields_read_directly_are_the_readers(tmp_path):
+    # PostingsCache.stored_fields skips Whoosh's wrappers: the same dicts, fields in the same
+    # order, over an index of two segments with a deleted document
+    from vnsearch.scoring import PostingsCache, _stored_reader
+
+    index_dir = _two_segments_with_a_deletion(tmp_path)
     with vnsearch.Searcher(index_dir) as s:
         reader = s._reader
         assert len(list(reader.leaf_readers())) == 2 and reader.has_deletions()
@@ -100,13 +107,7 @@ def test_the_paragraphs_are_the_live_documents_that_are_not_records(tmp_path):
     from vnsearch.schema import ARTICLE, PARAGRAPH
     from vnsearch.scoring import PostingsCache
 
-    from .conftest import write_articles
-
-    corpus = write_articles(tmp_path / "c", {"a": "Bão số 9\nCơn bão mạnh.\nMưa lớn.", "b": "Giá vàng\nGiá vàng tăng."})
-    index_dir = str(tmp_path / "ix")
-    vnsearch.update_index(str(corpus), index_dir)
-    write_articles(tmp_path / "c", {"c": "Hộ tịch\nĐăng ký hộ tịch.", "b": "Giá vàng\nGiá vàng giảm.\nRồi tăng."})
-    vnsearch.update_index(str(corpus), index_dir)
+    index_dir = _two_segments_with_a_deletion(tmp_path)
     with vnsearch.Searcher(index_dir) as s:
         assert s._reader.has_deletions()
         cache = PostingsCache(s._reader)
