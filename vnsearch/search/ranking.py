@@ -254,17 +254,18 @@ class Plan:
                 docs = _only_joined(title_scores, cache, TITLE_FOLDED, t.folded, joined, n_title, bm25,
                                     w.title if content else 1.0, at=slots)
                 title_coverage[slots[docs]] += held
+        # (``np.take``: what indexing with the slots gives, in two thirds of the time on vntc)
         if title_scores.any():  # each paragraph its article's (``paragraph_slots``: the others the last 0)
-            self.scores += title_scores[cache.paragraph_slots()]
+            self.scores += np.take(title_scores, cache.paragraph_slots())
         if total_idf > 0 and sum(len(leaf.tokens) for leaf in leaves) > 1:
             # Coverage is counted over the paragraph's article (its title, its other paragraphs:
             # a law article's clauses, a news story's lead), which holds the paragraph's own
             # words too; the bonus for every word stays with the paragraph itself.
-            coverage += title_coverage[slots]
+            coverage += np.take(title_coverage, slots)
             every = coverage >= 0.999 * total_idf
             if w.article_coverage:  # the power on one value per article, then to the paragraphs
                 article_coverage = np.minimum(article_coverage, total_idf)  # a word written joined may count twice
-                factor = ((article_coverage / total_idf) ** w.coverage_power)[slots]
+                factor = np.take((article_coverage / total_idf) ** w.coverage_power, slots)
             else:
                 coverage = np.minimum(coverage, total_idf)
                 factor = (coverage / total_idf) ** w.coverage_power
