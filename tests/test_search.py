@@ -103,6 +103,49 @@ def test_snippet_window_and_exact_preference():
     assert "**hồ**" in marked  # unaccented query: every reading is a match
 
 
+def _spans_word_by_word(paragraph, exact, folded, loose):
+    """``matched_spans`` written word by word: every word's span and forms from ``text_tokens``,
+    marked one by one, runs that are one word as it marks them, adjacent marks merged."""
+    from vnsearch import text
+    from vnsearch.analysis import text_tokens, text_variants
+    from vnsearch.syllable import could_be_syllable
+
+    words = text_tokens(paragraph)
+    has_exact = any(w.exact in exact for w in words)
+    marked = [w.folded in loose or (w.exact in exact if has_exact else w.folded in folded) for w in words]
+    if any(not could_be_syllable(f) for f in (*loose, *folded)):
+        for i, (form, width) in text_variants(paragraph).items():
+            if text.fold(form) in loose or (form in exact if has_exact else text.fold(form) in folded):
+                marked[i:i + width] = [True] * width
+    merged = []
+    for w, m in zip(words, marked):
+        if m and merged and paragraph[merged[-1][1]:w.start].isspace():
+            merged[-1] = (merged[-1][0], w.end)
+        elif m:
+            merged.append((w.start, w.end))
+    return merged
+
+
+def test_matched_spans_are_the_words_marked_one_by_one():
+    from vnsearch.analysis import analyze_query
+    from vnsearch.query import parse
+    from vnsearch.search.highlight import highlight_forms, matched_spans
+
+    from .conftest import SEEDS
+
+    paragraphs = [line for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    paragraphs += ["Ca mắc COVID-19, covid19 và Covid 19 ở TP.HCM (TP. HCM) tăng.", "", "...", "Hộ  tịch\xa0hộ tịch."]
+    queries = ["hộ tịch", "ho tich", "hoà giải", "hoa giai", "covid19", "tphcm", "1.528 VBQPPL", "thành phố", "Việt Nam"]
+    marked = 0
+    for q in queries:
+        forms = highlight_forms(analyze_query(parse(q)).leaves())
+        for p in paragraphs:
+            got = matched_spans(p, *forms)
+            assert got == _spans_word_by_word(p, *forms), (q, p)
+            marked += len(got)
+    assert marked > 50
+
+
 def test_json_shape(seed_index):
     d = vnsearch.search("hộ tịch", seed_index, limit=2).to_dict()
     assert set(d) == {"query", "total", "total_unit", "partial", "results"}
