@@ -350,6 +350,15 @@ def text_lines(passage: str) -> tuple[str, str]:
     return " " + " ".join(filter(None, exacts)) + " ", " " + " ".join(filter(None, foldeds)) + " "
 
 
+def line_needle(forms) -> str | None:
+    """``forms`` in a row as they stand in a ``text_lines`` line (" hộ tịch "): found there
+    exactly where the passage has them as consecutive words. None when one of them is empty or
+    holds a space: no word of any text is, so the row is never found."""
+    if not all(form and " " not in form for form in forms):
+        return None
+    return " " + " ".join(forms) + " "
+
+
 @lru_cache(maxsize=100_000)
 def _piece_words(piece: str) -> tuple[tuple[int, int, str, str], ...]:
     """The words of a piece of NFC text between spaces: (start, end, exact form, folded form)
@@ -362,11 +371,9 @@ def _piece_words(piece: str) -> tuple[tuple[int, int, str, str], ...]:
     if piece.isalpha():
         length, exact, folded = _token_forms(piece)
         return ((0, length, exact, folded),)
-    from .segment import syllable_strings
-
     out = []
     end = 0
-    for token in syllable_strings(piece):
+    for token in segment.syllable_strings(piece):
         start = piece.find(token, end)
         end = start + len(token)
         forms = _token_forms(token)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import text
-from ..analysis import AllNode, Leaf, NotNode, QNode, text_lines, text_tokens, text_variants
+from ..analysis import AllNode, Leaf, NotNode, QNode, line_needle, text_lines, text_tokens, text_variants
 from ..syllable import could_be_syllable
 from ..variants import find_sequence
 from ..errors import QueryError
@@ -169,11 +169,10 @@ class Matcher:
                 return docs
         key = "title" if title else "text"
         if not joined:
-            # a run of forms in order is its words between spaces in the passage's line of them
-            # (``text_lines``: no form is empty or holds a space), the line proximity reads too
-            if not all(w and " " not in w for w in wanted):
+            # the phrase's forms in a row in the passage's line of them, as proximity reads it
+            needle, side = line_needle(wanted), 0 if leaf.exact else 1
+            if needle is None:
                 return np.zeros(0, dtype=np.int64)
-            needle, side = " " + " ".join(wanted) + " ", 0 if leaf.exact else 1
             return np.array([d for d in docs.tolist()
                              if needle in text_lines(self.cache.stored_fields(d).get(key, ""))[side]], dtype=np.int64)
         keep = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis import READING_SEPARATOR, Leaf, text_lines
+from ..analysis import READING_SEPARATOR, Leaf, line_needle, text_lines
 from ..schema import CONTENT_EXACT, CONTENT_FOLDED, CONTENT_WORDS, TITLE_EXACT, TITLE_FOLDED
 from ..scoring import B, K1, PostingsCache, add_bm25, held_by, idf
 from .. import text
@@ -292,15 +292,15 @@ class Plan:
         self.folded_pairs = [p for p in self.folded_pairs if p[1]]
         self.exact_pairs = [p for p in self.exact_pairs if p[1]]
         self.triples = [p for p in self.triples if p[1]]
-        # each as it stands in a ``text_lines`` line; a form that holds a space or nothing is
-        # no word of any text, so its pair is never found (and is left out)
-        kept = [[(words, v) for words, v in terms if all(w and " " not in w for w in words)]
+        # each as it stands in a ``text_lines`` line (``line_needle``); one that can never be
+        # found there is left out
+        kept = [[(words, needle, v) for words, v in terms if (needle := line_needle(words)) is not None]
                 for terms in (self.folded_pairs, self.triples, self.exact_pairs)]
-        self._needles = [[(" " + " ".join(words) + " ", v) for words, v in terms] for terms in kept]
+        self._needles = [[(needle, v) for _, needle, v in terms] for terms in kept]
         # the folded words a paragraph must hold for each to be found there (an exact pair's
         # words folded: where " hộ tịch " is in the exact line, " ho tich " is in the folded)
-        self._needs = [[words for words, _ in kept[0]], [words for words, _ in kept[1]],
-                       [folded_of[words] for words, _ in kept[2]]]
+        self._needs = [[words for words, _, _ in kept[0]], [words for words, _, _ in kept[1]],
+                       [folded_of[words] for words, _, _ in kept[2]]]
 
     def proximity_bound(self) -> float:
         """The most ``proximity`` can give: every pair and triple found, summed as it sums
