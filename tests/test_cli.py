@@ -142,3 +142,14 @@ def test_partial_results_are_said_on_stderr_and_in_json(seed_index):
     assert "partial" in r.stderr
     r = run("query", "hộ tịch xyzzy", "--index", seed_index, "--sort", "date")
     assert r.exit_code == 1  # date order shows matches only
+
+
+def test_the_count_before_partial_matches_agrees_with_its_number(seed_index):
+    # "hoà giải cơ sở": one paragraph of seed 000 holds all of it, others part of it
+    for query, line in (("hoà giải cơ sở", "1 paragraph holds the whole query"),
+                        ("tư pháp hộ tịch", "{} paragraphs hold the whole query")):
+        results = vnsearch.search(query, seed_index, limit=10)
+        assert results.total >= 1 and any(h.partial for h in results.hits)
+        assert (results.total == 1) == ("{}" not in line)
+        r = run("query", query, "--index", seed_index, "--limit", "10")
+        assert r.exit_code == 0 and line.format(results.total) in r.stderr, r.stderr

@@ -54,6 +54,11 @@ COLOR_OPTION = click.option(
 )
 
 
+def _held_by(count: int, unit: str) -> str:
+    """"1 paragraph holds", "4 articles hold": ``unit`` is plural ("paragraphs")."""
+    return f"1 {unit[:-1]} holds" if count == 1 else f"{count} {unit} hold"
+
+
 def _use_color(choice: str) -> bool:
     if choice == "auto":
         return sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -321,7 +326,7 @@ def query_command(
             if number > 1:
                 click.echo()
             if hit.partial and not results.partial and not results.hits[number - 2].partial:
-                _note(f"{results.total} {results.total_unit} hold the whole query; below, partial matches")
+                _note(f"{_held_by(results.total, results.total_unit)} the whole query; below, partial matches")
             _print_hit(number, hit, use_color, by_article)
         if not results.hits:
             _note("nothing found")
