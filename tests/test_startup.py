@@ -13,7 +13,7 @@ from .conftest import SEEDS
 
 # What a query never uses: building and updating, reading corpora and web pages, serving,
 # scikit-learn (pyvi's own tokenizer), Whoosh's searcher and query objects, and the standard
-# modules Whoosh imports for what a query never runs (``lazy.lean_whoosh``): URL fetching for a
+# modules Whoosh imports for what a query never runs (``lazy.lean_imports``): URL fetching for a
 # function no Whoosh code calls, hashlib (OpenSSL) for W3's hash tables, html for its
 # highlighter, queue for its multiprocessing writer.
 NOT_FOR_A_QUERY = (
@@ -121,6 +121,39 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
         "print(hashlib.__file__.endswith('hashlib.py'), ft.md5 is not hashlib.md5)"
     )
     assert run.stdout.splitlines() == ["True", '&lt;a "b"&gt;', "True module &lt;", "True True"], run.stderr
+
+
+def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_path):
+    """The modules a query leaves unloaded (``lazy._DEFERRED``: Whoosh's stemmer, metaphone,
+    fuzzy terms, temporary storage, random names, dates; pycrfsuite's temporary files and log
+    parser) are not loaded by importing Whoosh and pycrfsuite after vnsearch, answer as they do
+    without vnsearch when used, and any later ``import`` gets the real module."""
+    deferred = ["whoosh.lang.porter", "whoosh.lang.dmetaphone", "whoosh.automata.lev", "whoosh.support.levenshtein",
+                "tempfile", "shutil", "random", "calendar", "fractions", "bz2", "lzma"]
+    uses = (
+        "import io, types\n"
+        "import whoosh.analysis, whoosh.codec.base, whoosh.filedb.compound, whoosh.filedb.filestore\n"
+        "import whoosh.reading, whoosh.util, whoosh.util.times, pycrfsuite\n"
+        f"print('BEFORE', sorted(set({deferred!r}) & set(sys.modules)))\n"
+        "print([t.text for t in whoosh.analysis.StemmingAnalyzer()('running cats')])\n"
+        "print(whoosh.analysis.morph.double_metaphone('Smith'))\n"
+        "print(whoosh.reading.distance('kitten', 'sitting'))\n"
+        "print(whoosh.codec.base.lev.levenshtein_automaton('ab', 1).to_dfa().accept('abc'))\n"
+        "print(len(whoosh.util.random_name(12)), len(whoosh.util.random_bytes(5)))\n"
+        "print(whoosh.util.times.adatetime(2024, 2).ceil().day)\n"
+        f"store = whoosh.filedb.filestore.FileStorage({str(tmp_path)!r}).temp_storage('t.tmp')\n"
+        "print(store.folder.startswith(pycrfsuite._pycrfsuite.tempfile.gettempdir()))\n"
+        "out = io.BytesIO(); whoosh.filedb.compound.copyfileobj(io.BytesIO(b'abc'), out); print(out.getvalue())\n"
+        "print(pycrfsuite._logparser.fractions.Fraction(2, 4))\n"
+        "import random, tempfile, calendar, shutil, fractions, whoosh.lang.porter, whoosh.automata.lev\n"
+        "real = [random, tempfile, calendar, shutil, fractions, whoosh.lang.porter, whoosh.automata.lev]\n"
+        "print(all(type(m) is types.ModuleType and m.__file__ for m in real), whoosh.lang.porter.stem('cats'))"
+    )
+    _, plain = _loaded(uses)  # Whoosh and pycrfsuite alone: every module loaded as they ask
+    _, lean = _loaded("import vnsearch.store, vnsearch.search.searcher, vnsearch.segment\n" + uses)
+    expected = plain.stdout.splitlines()
+    assert expected[0] != "BEFORE []" and len(expected) == 11, plain.stderr
+    assert lean.stdout.splitlines() == ["BEFORE []", *expected[1:]], lean.stderr
 
 
 def _main(*args: str) -> subprocess.CompletedProcess:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .lazy import lazy_names, lean_whoosh
+from .lazy import lazy_names, lean_imports
 
 __version__ = "0.1.0"
 
-lean_whoosh()  # before any vnsearch module imports Whoosh
+lean_imports()  # before any vnsearch module imports Whoosh or pycrfsuite
 
 from .search import search  # the function; imports nothing heavy (see ``search/__init__.py``)
 

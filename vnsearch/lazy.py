@@ -1,8 +1,8 @@
 """What a vnsearch process imports, kept to what it uses: names of a package imported on
 first use (PEP 562), so that importing the package costs nothing (`vnsearch query` loads the
 search pipeline and not the index writer, `vnsearch index` the writer and not the search
-pipeline); and Whoosh without the standard modules it imports for what a query never runs
-(``lean_whoosh``)."""
+pipeline); and Whoosh and pyvi's CRF tagger without the modules they import for what a query
+never runs (``lean_imports``)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ def lazy_names(package: str, where: dict[str, str], names: Iterable[str]) -> tup
     return __getattr__, __dir__
 
 
-# Whoosh modules whose imports of these standard modules are stand-ins while they run: each
+# Modules (Whoosh's, pycrfsuite's) whose imports of these modules are stand-ins while they run: each
 # stand-in's names are the real module's, imported when first used (a name of the tuple is
 # taken by ``from module import name`` and is a function that imports the module when called).
-# No Whoosh code a query runs uses any of them.
+# No code a query runs uses any of them.
 _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     # ``urlretrieve``, which no Whoosh code calls: http.client, email, ssl, tempfile;
     # ``htmlescape``, for Whoosh's highlighter (html.entities); ``queue``, for its
@@ -42,10 +42,29 @@ _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     "whoosh.compat": {"urllib.request": ("urlretrieve",), "html": ("escape",), "queue": ()},
     # W3's hash tables hash with md5; vnsearch's term dictionary is not one (hashlib loads OpenSSL)
     "whoosh.filedb.filetables": {"hashlib": ("md5",)},
+    # Whoosh's TempStorage (tempfile), copying a compound file out (shutil, which loads bz2 and
+    # lzma), random names for new files and a random-eviction cache (random), date fields
+    # (calendar): a writer's, not a query's
+    "whoosh.filedb.filestore": {"tempfile": ()},
+    "whoosh.filedb.compound": {"shutil": ("copyfileobj",)},
+    "whoosh.util": {"random": ()},
+    "whoosh.util.cache": {"random": ()},
+    "whoosh.util.times": {"calendar": ()},
+    # Whoosh's own modules for English stemming and double metaphone (StemFilter,
+    # StemmingAnalyzer, DoubleMetaphoneFilter) and fuzzy terms (Levenshtein automata and
+    # distance), which vnsearch's analysis and search never call
+    "whoosh.analysis.morph": {"whoosh.lang.porter": ("stem",), "whoosh.lang.dmetaphone": ("double_metaphone",)},
+    "whoosh.analysis.analyzers": {"whoosh.lang.porter": ("stem",)},
+    "whoosh.codec.base": {"whoosh.automata.lev": ()},
+    "whoosh.reading": {"whoosh.support.levenshtein": ("distance",)},
+    # pyvi's CRF tagger: temporary files for ``Tagger.dump`` (tempfile) and fractions for the
+    # training log's parser; a query only tags
+    "pycrfsuite._pycrfsuite": {"tempfile": ()},
+    "pycrfsuite._logparser": {"fractions": ()},
 }
 
 
-class _WhooshFinder:
+class _LeanFinder:
     """Loads the modules of ``_DEFERRED`` with their stand-ins (``_WithStandIns``), once each;
     leaves ``sys.meta_path`` when all are loaded."""
 
@@ -92,9 +111,9 @@ class _WithStandIns:
 
 
 class _StandIn(types.ModuleType):
-    """A standard module as a Whoosh module imported it (``_DEFERRED``): the real module is
+    """A module as a module of ``_DEFERRED`` imported it: the real module is
     imported when one of its names is first looked up, or one of ``functions`` called; while
-    the Whoosh module runs ``sys.modules`` holds the stand-in, afterwards any ``import`` gets
+    the importing module runs ``sys.modules`` holds the stand-in, afterwards any ``import`` gets
     the real module."""
 
     def __init__(self, name: str, functions: tuple[str, ...]):
@@ -107,7 +126,7 @@ class _StandIn(types.ModuleType):
             raise AttributeError(attr)
         name = self.__name__
         if sys.modules.get(name) is self:
-            del sys.modules[name]  # looked up while the Whoosh module runs: the real one from now on
+            del sys.modules[name]  # looked up while the importing module runs: the real one from now on
         return getattr(importlib.import_module(name), attr)
 
 
@@ -119,9 +138,9 @@ def _deferred(module: str, function: str) -> Callable:
     return call
 
 
-def lean_whoosh() -> None:
-    """Have the first import of Whoosh skip the standard modules it imports for what a query
-    never runs (``_DEFERRED``)."""
+def lean_imports() -> None:
+    """Have the first imports of Whoosh and pycrfsuite skip the modules they import for what
+    a query never runs (``_DEFERRED``)."""
     names = [name for name in _DEFERRED if name not in sys.modules]
-    if names and not any(isinstance(f, _WhooshFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _WhooshFinder(names))
+    if names and not any(isinstance(f, _LeanFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _LeanFinder(names))
