@@ -24,7 +24,7 @@ For the search side this module also makes, alone:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -261,9 +261,10 @@ def _lane_kind(analyzer) -> str | None:
     return kind
 
 
-@dataclass(frozen=True, slots=True)
-class QueryToken:
-    """A syllable of a query as the index sees it in each lane."""
+class QueryToken(NamedTuple):
+    """A syllable of a query as the index sees it in each lane. (A named tuple, as the other
+    records a query makes by the dozen: immutable, and defined at import for a tenth of what a
+    frozen dataclass costs Python 3.11, which compiles each of its methods.)"""
 
     exact: str  # lowercase, NFC, canonical tone placement
     folded: str  # diacritics removed
@@ -283,7 +284,7 @@ def analyze(value: str) -> list[QueryToken]:
     out: list[QueryToken] = []
     for t in EXACT(value, positions=True):
         if t.variant:
-            out[-t.width] = replace(out[-t.width], variant=(t.text, t.width))
+            out[-t.width] = out[-t.width]._replace(variant=(t.text, t.width))
         else:
             out.append(QueryToken(t.text, text.fold(t.text), t.pos, t.joined, t.gap))
     return out

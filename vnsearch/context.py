@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 from .analysis import QueryToken, _fold_token
@@ -131,7 +130,7 @@ def restore_by_context(tokens: Sequence[QueryToken], pair_counts: PairCounts) ->
             skip = frozenset(i for i in range(len(run) - 1) if not bare[i] and not bare[i + 1])
             for k, reading in enumerate(choose([t.folded for t in run], pair_counts, skip)):
                 if reading and bare[k] and reading != run[k].folded:
-                    out[start + k] = replace(run[k], exact=reading)
+                    out[start + k] = run[k]._replace(exact=reading)
                     changed = True
         start = end
     return out if changed else None

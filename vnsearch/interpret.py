@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections import Counter
 import re
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from .analysis import AllNode, AnalysedQuery, AnyNode, Leaf, QueryToken, analyze
 from .schema import CONTENT_EXACT, CONTENT_FOLDED, TITLE_EXACT, TITLE_FOLDED
@@ -40,8 +40,7 @@ ALMOST_NOTHING = 2
 SUGGEST_RATIO = 100  # covit (1) → covid (4,000 on dantri); not mass (2) → tass
 
 
-@dataclass(frozen=True, slots=True)
-class WordFix:
+class WordFix(NamedTuple):
     """Token ``index`` of a run of words, typed ``typed``, read as ``reading``; ``how``:
     "keyboard" (Telex/VNI), "typo" (applied: the typed word finds nothing) or "suggestion"
     (the typed word finds almost nothing; only suggested)."""
@@ -155,7 +154,7 @@ def fix_tokens(
             how = "suggestion"
         fixes.append(WordFix(i, t.exact, reading, how))
         if how != "suggestion":
-            out[i] = replace(t, exact=reading, folded=fold(reading))
+            out[i] = t._replace(exact=reading, folded=fold(reading))
     return out, fixes
 
 
@@ -214,7 +213,7 @@ def rewrite(aq: AnalysedQuery, lexicon: IndexLexicon) -> AnalysedQuery:
         tokens = list(tree.tokens)
         for f in fixes:
             if f.how == "suggestion":
-                tokens[f.index] = replace(tokens[f.index], exact=f.reading, folded=fold(f.reading))
+                tokens[f.index] = tokens[f.index]._replace(exact=f.reading, folded=fold(f.reading))
         alternative = replace(tree, text=" ".join(t.exact for t in tokens), tokens=tuple(tokens))
         tree, added = AnyNode((tree, alternative)), (alternative,)
     return replace(aq, tree=tree, read_as=read_as if read_as != aq.text else None,

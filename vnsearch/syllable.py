@@ -11,8 +11,8 @@ g/gh, ng/ngh and gi.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .text import TONE_MARKS, fold
 
@@ -54,8 +54,7 @@ _FRONT = ("i", "e", "ê", "y")  # vowels before which k, gh, ngh are written (an
 VOWELS = frozenset("aăâeêioôơuưy")
 
 
-@dataclass(frozen=True, slots=True)
-class Syllable:
+class Syllable(NamedTuple):
     initial: str
     rime: str  # lowercase, vowel marks kept, no tone
     tone: str  # "" (ngang) or one of TONES' names

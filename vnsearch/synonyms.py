@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from .errors import QueryError
@@ -47,8 +47,7 @@ def key(phrase: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class Expansion:
+class Expansion(NamedTuple):
     """Query keys ``start``..``end`` (exclusive) form an entry that also finds ``alternatives``
     (phrases as written in the synonyms file)."""
 
