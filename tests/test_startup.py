@@ -125,11 +125,12 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
 
 def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_path):
     """The modules a query leaves unloaded (``lazy._DEFERRED``: Whoosh's stemmer, metaphone,
-    fuzzy terms, temporary storage, random names, dates; pycrfsuite's temporary files and log
-    parser) are not loaded by importing Whoosh and pycrfsuite after vnsearch, answer as they do
+    fuzzy terms, temporary storage, random names, dates; pycrfsuite's temporary files, dump and
+    log parsers) are not loaded by importing Whoosh and pycrfsuite after vnsearch, answer as they do
     without vnsearch when used, and any later ``import`` gets the real module."""
     deferred = ["whoosh.lang.porter", "whoosh.lang.dmetaphone", "whoosh.automata.lev", "whoosh.support.levenshtein",
-                "tempfile", "shutil", "random", "calendar", "fractions", "bz2", "lzma"]
+                "tempfile", "shutil", "random", "calendar", "fractions", "bz2", "lzma", "pycrfsuite._logparser",
+                "pycrfsuite._dumpparser"]
     uses = (
         "import io, types\n"
         "import whoosh.analysis, whoosh.codec.base, whoosh.filedb.compound, whoosh.filedb.filestore\n"
@@ -144,15 +145,17 @@ def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_pa
         f"store = whoosh.filedb.filestore.FileStorage({str(tmp_path)!r}).temp_storage('t.tmp')\n"
         "print(store.folder.startswith(pycrfsuite._pycrfsuite.tempfile.gettempdir()))\n"
         "out = io.BytesIO(); whoosh.filedb.compound.copyfileobj(io.BytesIO(b'abc'), out); print(out.getvalue())\n"
-        "print(pycrfsuite._logparser.fractions.Fraction(2, 4))\n"
-        "import random, tempfile, calendar, shutil, fractions, whoosh.lang.porter, whoosh.automata.lev\n"
-        "real = [random, tempfile, calendar, shutil, fractions, whoosh.lang.porter, whoosh.automata.lev]\n"
+        "crf = pycrfsuite._pycrfsuite\n"
+        "print(crf._logparser.TrainLogParser().iterations, crf._dumpparser.ParsedDump().header)\n"
+        "print(whoosh.fields.long_to_datetime(whoosh.fields.datetime_to_long(whoosh.util.times.datetime(2024, 2, 29))))\n"
+        "import random, tempfile, calendar, shutil, pycrfsuite._logparser, whoosh.lang.porter, whoosh.automata.lev\n"
+        "real = [random, tempfile, calendar, shutil, pycrfsuite._logparser, whoosh.lang.porter, whoosh.automata.lev]\n"
         "print(all(type(m) is types.ModuleType and m.__file__ for m in real), whoosh.lang.porter.stem('cats'))"
     )
     _, plain = _loaded(uses)  # Whoosh and pycrfsuite alone: every module loaded as they ask
     _, lean = _loaded("import vnsearch.store, vnsearch.search.searcher, vnsearch.segment\n" + uses)
     expected = plain.stdout.splitlines()
-    assert expected[0] != "BEFORE []" and len(expected) == 11, plain.stderr
+    assert expected[0] != "BEFORE []" and len(expected) == 12, plain.stderr
     assert lean.stdout.splitlines() == ["BEFORE []", *expected[1:]], lean.stderr
 
 

@@ -50,6 +50,7 @@ _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     "whoosh.util": {"random": ()},
     "whoosh.util.cache": {"random": ()},
     "whoosh.util.times": {"calendar": ()},
+    "whoosh.fields": {"whoosh.util.times": ("datetime_to_long", "long_to_datetime")},  # DATETIME fields
     # Whoosh's own modules for English stemming and double metaphone (StemFilter,
     # StemmingAnalyzer, DoubleMetaphoneFilter) and fuzzy terms (Levenshtein automata and
     # distance), which vnsearch's analysis and search never call
@@ -57,10 +58,9 @@ _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     "whoosh.analysis.analyzers": {"whoosh.lang.porter": ("stem",)},
     "whoosh.codec.base": {"whoosh.automata.lev": ()},
     "whoosh.reading": {"whoosh.support.levenshtein": ("distance",)},
-    # pyvi's CRF tagger: temporary files for ``Tagger.dump`` (tempfile) and fractions for the
-    # training log's parser; a query only tags
-    "pycrfsuite._pycrfsuite": {"tempfile": ()},
-    "pycrfsuite._logparser": {"fractions": ()},
+    # pyvi's CRF tagger: temporary files and the parser of their dump for ``Tagger.dump`` and
+    # ``info`` (tempfile, _dumpparser), the training log's parser (_logparser); a query only tags
+    "pycrfsuite._pycrfsuite": {"tempfile": (), "pycrfsuite._dumpparser": (), "pycrfsuite._logparser": ()},
 }
 
 
