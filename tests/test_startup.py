@@ -126,15 +126,16 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
 def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_path):
     """The modules a query leaves unloaded (``lazy._DEFERRED``: Whoosh's stemmer, metaphone,
     fuzzy terms, temporary storage, random names, dates; pycrfsuite's temporary files, dump and
-    log parsers) are not loaded by importing Whoosh and pycrfsuite after vnsearch, answer as they do
-    without vnsearch when used, and any later ``import`` gets the real module."""
+    log parsers; numpy's linear algebra) are not loaded by importing Whoosh, pycrfsuite and numpy
+    after vnsearch, answer as they do without vnsearch when used, and any later ``import`` gets
+    the real module."""
     deferred = ["whoosh.lang.porter", "whoosh.lang.dmetaphone", "whoosh.automata.lev", "whoosh.support.levenshtein",
                 "tempfile", "shutil", "random", "calendar", "fractions", "bz2", "lzma", "pycrfsuite._logparser",
-                "pycrfsuite._dumpparser"]
+                "pycrfsuite._dumpparser", "numpy.linalg", "numpy._typing"]
     uses = (
         "import io, types\n"
         "import whoosh.analysis, whoosh.codec.base, whoosh.filedb.compound, whoosh.filedb.filestore\n"
-        "import whoosh.reading, whoosh.util, whoosh.util.times, pycrfsuite\n"
+        "import whoosh.reading, whoosh.util, whoosh.util.times, pycrfsuite, numpy\n"
         f"print('BEFORE', sorted(set({deferred!r}) & set(sys.modules)))\n"
         "print([t.text for t in whoosh.analysis.StemmingAnalyzer()('running cats')])\n"
         "print(whoosh.analysis.morph.double_metaphone('Smith'))\n"
@@ -148,6 +149,11 @@ def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_pa
         "crf = pycrfsuite._pycrfsuite\n"
         "print(crf._logparser.TrainLogParser().iterations, crf._dumpparser.ParsedDump().header)\n"
         "print(whoosh.fields.long_to_datetime(whoosh.fields.datetime_to_long(whoosh.util.times.datetime(2024, 2, 29))))\n"
+        "print((numpy.matrix([[2, 1], [0, 3]]) ** 3).tolist(), numpy.roots([1, -3, 2]).tolist())\n"
+        "print(numpy.polyfit([0, 1, 2], [1, 3, 5], 1).round(9).tolist(), numpy.linalg.inv([[2.0]]).tolist())\n"
+        "import numpy.typing, numpy.linalg\n"
+        "real_linalg = type(numpy.linalg) is types.ModuleType and numpy.linalg.__file__.endswith('__init__.py')\n"
+        "print(real_linalg, numpy.typing.NDArray)\n"
         "import random, tempfile, calendar, shutil, pycrfsuite._logparser, whoosh.lang.porter, whoosh.automata.lev\n"
         "real = [random, tempfile, calendar, shutil, pycrfsuite._logparser, whoosh.lang.porter, whoosh.automata.lev]\n"
         "print(all(type(m) is types.ModuleType and m.__file__ for m in real), whoosh.lang.porter.stem('cats'))"
@@ -155,7 +161,7 @@ def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_pa
     _, plain = _loaded(uses)  # Whoosh and pycrfsuite alone: every module loaded as they ask
     _, lean = _loaded("import vnsearch.store, vnsearch.search.searcher, vnsearch.segment\n" + uses)
     expected = plain.stdout.splitlines()
-    assert expected[0] != "BEFORE []" and len(expected) == 12, plain.stderr
+    assert expected[0] != "BEFORE []" and len(expected) == 15, plain.stderr
     assert lean.stdout.splitlines() == ["BEFORE []", *expected[1:]], lean.stderr
 
 

@@ -1,8 +1,8 @@
 """What a vnsearch process imports, kept to what it uses: names of a package imported on
 first use (PEP 562), so that importing the package costs nothing (`vnsearch query` loads the
 search pipeline and not the index writer, `vnsearch index` the writer and not the search
-pipeline); and Whoosh and pyvi's CRF tagger without the modules they import for what a query
-never runs (``lean_imports``)."""
+pipeline); and Whoosh, numpy and pyvi's CRF tagger without the modules they import for what a
+query never runs (``lean_imports``)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ def lazy_names(package: str, where: dict[str, str], names: Iterable[str]) -> tup
     return __getattr__, __dir__
 
 
-# Modules (Whoosh's, pycrfsuite's) whose imports of these modules are stand-ins while they run: each
-# stand-in's names are the real module's, imported when first used (a name of the tuple is
-# taken by ``from module import name`` and is a function that imports the module when called).
-# No code a query runs uses any of them.
+# Modules (Whoosh's, numpy's, pycrfsuite's) whose imports of these modules are stand-ins while
+# they run: each stand-in's names are the real module's, imported when first used (a name of
+# the tuple is taken by ``from module import name`` and is a function that imports the module
+# when called). No code a query runs uses any of them.
 _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     # ``urlretrieve``, which no Whoosh code calls: http.client, email, ssl, tempfile;
     # ``htmlescape``, for Whoosh's highlighter (html.entities); ``queue``, for its
@@ -58,6 +58,11 @@ _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     "whoosh.analysis.analyzers": {"whoosh.lang.porter": ("stem",)},
     "whoosh.codec.base": {"whoosh.automata.lev": ()},
     "whoosh.reading": {"whoosh.support.levenshtein": ("distance",)},
+    # numpy imports numpy.linalg on first use (``numpy.__getattr__``) except for two of its own
+    # modules, for matrix powers and polynomial fits; without them numpy.linalg, its LAPACK
+    # module and numpy._typing (which only numpy.linalg imports) load when used
+    "numpy.matrixlib.defmatrix": {"numpy.linalg": ("matrix_power",)},
+    "numpy.lib._polynomial_impl": {"numpy.linalg": ("eigvals", "inv", "lstsq")},
     # pyvi's CRF tagger: temporary files and the parser of their dump for ``Tagger.dump`` and
     # ``info`` (tempfile, _dumpparser), the training log's parser (_logparser); a query only tags
     "pycrfsuite._pycrfsuite": {"tempfile": (), "pycrfsuite._dumpparser": (), "pycrfsuite._logparser": ()},
@@ -139,8 +144,8 @@ def _deferred(module: str, function: str) -> Callable:
 
 
 def lean_imports() -> None:
-    """Have the first imports of Whoosh and pycrfsuite skip the modules they import for what
-    a query never runs (``_DEFERRED``)."""
+    """Have the first imports of Whoosh, numpy and pycrfsuite skip the modules they import for
+    what a query never runs (``_DEFERRED``)."""
     names = [name for name in _DEFERRED if name not in sys.modules]
     if names and not any(isinstance(f, _LeanFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _LeanFinder(names))
