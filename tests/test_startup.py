@@ -126,12 +126,13 @@ def test_whoosh_without_urllib_still_fetches_urls_and_urllib_loads_whole(tmp_pat
 def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_path):
     """The modules a query leaves unloaded (``lazy._DEFERRED``: Whoosh's stemmer, metaphone,
     fuzzy terms, temporary storage, random names, dates; pycrfsuite's temporary files, dump and
-    log parsers; numpy's linear algebra) are not loaded by importing Whoosh, pycrfsuite and numpy
+    log parsers; numpy's linear algebra and ctypes) are not loaded by importing Whoosh, pycrfsuite and numpy
     after vnsearch, answer as they do without vnsearch when used, and any later ``import`` gets
     the real module."""
     deferred = ["whoosh.lang.porter", "whoosh.lang.dmetaphone", "whoosh.automata.lev", "whoosh.support.levenshtein",
                 "tempfile", "shutil", "random", "calendar", "fractions", "bz2", "lzma", "pycrfsuite._logparser",
-                "pycrfsuite._dumpparser", "numpy.linalg", "numpy._typing"]
+                "pycrfsuite._dumpparser", "numpy.linalg", "numpy._typing",
+                "ctypes"]
     uses = (
         "import io, types\n"
         "import whoosh.analysis, whoosh.codec.base, whoosh.filedb.compound, whoosh.filedb.filestore\n"
@@ -151,6 +152,8 @@ def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_pa
         "print(whoosh.fields.long_to_datetime(whoosh.fields.datetime_to_long(whoosh.util.times.datetime(2024, 2, 29))))\n"
         "print((numpy.matrix([[2, 1], [0, 3]]) ** 3).tolist(), numpy.roots([1, -3, 2]).tolist())\n"
         "print(numpy.polyfit([0, 1, 2], [1, 3, 5], 1).round(9).tolist(), numpy.linalg.inv([[2.0]]).tolist())\n"
+        "pointer = numpy.zeros(1).ctypes.data_as(numpy.ctypeslib.ctypes.c_void_p)\n"
+        "print(numpy.arange(6).reshape(2, 3).ctypes.shape[:], pointer.value > 0)\n"
         "import numpy.typing, numpy.linalg\n"
         "real_linalg = type(numpy.linalg) is types.ModuleType and numpy.linalg.__file__.endswith('__init__.py')\n"
         "print(real_linalg, numpy.typing.NDArray)\n"
@@ -161,7 +164,7 @@ def test_what_whoosh_and_the_tagger_use_later_still_works_and_loads_whole(tmp_pa
     _, plain = _loaded(uses)  # Whoosh and pycrfsuite alone: every module loaded as they ask
     _, lean = _loaded("import vnsearch.store, vnsearch.search.searcher, vnsearch.segment\n" + uses)
     expected = plain.stdout.splitlines()
-    assert expected[0] != "BEFORE []" and len(expected) == 15, plain.stderr
+    assert expected[0] != "BEFORE []" and len(expected) == 16, plain.stderr
     assert lean.stdout.splitlines() == ["BEFORE []", *expected[1:]], lean.stderr
 
 

@@ -63,6 +63,7 @@ _DEFERRED: dict[str, dict[str, tuple[str, ...]]] = {
     # module and numpy._typing (which only numpy.linalg imports) load when used
     "numpy.matrixlib.defmatrix": {"numpy.linalg": ("matrix_power",)},
     "numpy.lib._polynomial_impl": {"numpy.linalg": ("eigvals", "inv", "lstsq")},
+    "numpy._core._internal": {"ctypes": ()},  # an array's ``.ctypes`` attribute
     # pyvi's CRF tagger: temporary files and the parser of their dump for ``Tagger.dump`` and
     # ``info`` (tempfile, _dumpparser), the training log's parser (_logparser); a query only tags
     "pycrfsuite._pycrfsuite": {"tempfile": (), "pycrfsuite._dumpparser": (), "pycrfsuite._logparser": ()},
