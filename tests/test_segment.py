@@ -109,6 +109,8 @@ def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
     assert isinstance(searched, segment._Lines)
     words = [w for w in lines if w.count(" ") in (1, 2)]
     keys = words[::50] + [w.upper() for w in words[:50]] + ["", " ", "\n", "a \n", "\n\n", lines[0], lines[-1]]
+    keys += [w[1:] for w in words[::97]] + [w[:-1] for w in words[::89]]  # parts of lines: not lines
+    keys += ["\udcff", lines[0] + "\udcff", "a\ud800b"]  # lone surrogates (undecodable arguments): in no line
     for p in _paragraphs_of_seeds():
         s = [t for t, _, _ in segment.syllabize(p.lower())]
         keys += [" ".join(s[i:i + n]) for n in (2, 3) for i in range(len(s) - n + 1)]
@@ -116,6 +118,16 @@ def test_the_dictionary_searched_as_text_answers_as_the_set_of_its_lines():
     for k in keys:
         assert (k in searched) == (k in reference), k
     assert model.words(segment.SEARCH_MAX_TOKENS + 1) == reference  # a long text: the set
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aăâạ ộ\u0301\nxé", max_size=4), max_size=6),
+       st.lists(st.text(alphabet="aăâạ ộ\u0301\nxé", max_size=4), max_size=6))
+def test_lines_searched_in_utf8_bytes_are_the_lines_of_the_text(lines, others):
+    text = "\n".join(lines)
+    searched, reference = segment._Lines(text.encode("utf-8")), set(text.split("\n"))
+    for key in lines + others + [line[1:] for line in lines] + [text]:
+        assert (key in searched) == (key in reference), (text, key)
 
 
 @settings(max_examples=300, deadline=None)

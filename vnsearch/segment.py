@@ -74,9 +74,13 @@ class _Model:
         # the same: a key of two syllables ("a b") has one space, so it can only equal a line
         # of two, and of three only a line of three (syllables hold no space, and a key with
         # the "\n" token equals no line).
-        with open(os.path.join(models, "words.txt"), encoding="utf-8") as fin:
-            self._lines = fin.read()
-        self._search = _Lines(self._lines)
+        with open(os.path.join(models, "words.txt"), "rb") as fin:
+            data = fin.read()
+        if b"\r" in data:  # as a text file is read: any line ending is "\n"
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        self._data = data  # searched as UTF-8 (``_Lines``): a query decodes none of it
+        self._text: str | None = None
+        self._search = _Lines(data)
         self._set: frozenset[str] | None = None
         import pycrfsuite  # a few ms, unlike sklearn_crfsuite
 
@@ -86,6 +90,13 @@ class _Model:
         self.tagger.open_inmemory(self._model_bytes)
         self._batch = None  # batchtag.BatchTagger, made by the first large batch
         self.alone = 0  # characters segment_many_raw segmented a text at a time (BATCH_MIN_CHARS)
+
+    @property
+    def _lines(self) -> str:
+        """The dictionary's text, decoded on first use (a build's set of lines, its tagger)."""
+        if self._text is None:
+            self._text = self._data.decode("utf-8")
+        return self._text
 
     def batch(self):
         """The tagger of ``segment_many_raw`` (``batchtag.BatchTagger``), made once."""
@@ -114,19 +125,26 @@ SEARCH_MAX_LOOKUPS = 64
 
 
 class _Lines:
-    """``key in _Lines(text)``: whether ``key`` is one of the lines of ``text``, found by
-    searching the text (``text.split("\n")`` holds ``key`` exactly when "\n" + key + "\n" is
-    in "\n" + text + "\n" and ``key`` holds no newline)."""
+    """``key in _Lines(data)``: whether ``key`` is one of the lines of the UTF-8 text ``data``,
+    found by searching its bytes (``data.decode().split("\n")`` holds ``key`` exactly when
+    the bytes of "\n" + key + "\n" are in b"\n" + data + b"\n" and ``key`` holds no newline:
+    UTF-8 is self-synchronizing). Neither decoding the text nor framing it with newlines, which
+    copies it: 2 ms of a cold query."""
 
-    __slots__ = ("_text", "lookups")
+    __slots__ = ("_data", "lookups")
 
-    def __init__(self, text: str):
-        self._text = "\n" + text + "\n"
+    def __init__(self, data: bytes):
+        self._data = data
         self.lookups = 0  # how often it was searched
 
     def __contains__(self, key: str) -> bool:
         self.lookups += 1
-        return "\n" not in key and "\n" + key + "\n" in self._text
+        if "\n" in key:
+            return False
+        k = key.encode("utf-8", "surrogatepass")  # a lone surrogate is in no UTF-8 text
+        data = self._data
+        return (b"\n" + k + b"\n" in data or data.startswith(k + b"\n") or data.endswith(b"\n" + k)
+                or data == k)
 
 
 class _Stub:
