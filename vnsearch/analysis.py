@@ -481,16 +481,23 @@ class Leaf:
 
 @dataclass(frozen=True)
 class NotNode:
+    """``query.Not`` analysed: what ``node`` matches is left out."""
+
     node: "QNode"
 
 
 @dataclass(frozen=True)
 class AnyNode:
+    """Either of ``nodes``: ``query.AnyOf`` analysed, a leaf with its synonyms, a query with
+    how it was read (``interpret``)."""
+
     nodes: tuple["QNode", ...]
 
 
 @dataclass(frozen=True)
 class AllNode:
+    """``query.AllOf`` analysed: every one of ``nodes``."""
+
     nodes: tuple["QNode", ...]
 
 

@@ -26,28 +26,38 @@ OPERATORS = ("OR", "AND", "NOT")
 
 @dataclass(frozen=True)
 class Words:
+    """Plain words, each required (in ``field`` when given: title, source, topic)."""
+
     text: str
     field: str | None = None
 
 
 @dataclass(frozen=True)
 class Phrase:
+    """Quoted words, adjacent and in order (in ``field`` when given)."""
+
     text: str
     field: str | None = None
 
 
 @dataclass(frozen=True)
 class Not:
+    """An exclusion: what ``node`` matches is left out."""
+
     node: "Node"
 
 
 @dataclass(frozen=True)
 class AnyOf:
+    """Either of ``nodes`` (OR)."""
+
     nodes: tuple["Node", ...]
 
 
 @dataclass(frozen=True)
 class AllOf:
+    """Every one of ``nodes`` (AND, written or implicit)."""
+
     nodes: tuple["Node", ...]
 
 

@@ -24,6 +24,10 @@ class Passage:
 
 @dataclass
 class Hit:
+    """A matching paragraph (with ``by_article``: its article, by its best paragraph) and how
+    to show it: ``snippet`` with the matched words marked, ``partial`` when it holds only some
+    of the query."""
+
     article_id: str
     title: str
     paragraph: int
