@@ -273,3 +273,9 @@ def test_same_words_as_pyvi_on_dantri():
                     assert segment.tokenize(p) == pyvi_tokenize(p), p
                     checked += 1
     assert checked > 5000
+
+
+def test_punctuation_is_pyvis():
+    import string
+
+    assert segment._PUNCTUATION == frozenset(string.punctuation)

@@ -19,7 +19,6 @@ import importlib.util
 import os
 import pickle
 import re
-import string
 import threading
 from functools import lru_cache
 from operator import itemgetter
@@ -46,7 +45,7 @@ _FLAT_PATTERN = re.compile(
                                              r"[^\w\s]", r"\w+"]),
     re.UNICODE,
 )
-_PUNCTUATION = frozenset(string.punctuation)
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")  # string.punctuation, as pyvi uses it
 _TOKEN = itemgetter(0)  # of a (token, start, end) triple
 
 
