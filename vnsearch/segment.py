@@ -33,10 +33,7 @@ _SPECIALS = [r"==>", r"->", r"\.\.\.", r">>", "\n"]
 _WEB = r"\w+://[^\s]+"
 _EMAIL = r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)"
 _DIGIT = r"\d+([\.,_]\d+)+"
-_PATTERN = re.compile(
-    "(" + "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL, _DIGIT, r"[^\w\s]", r"\w+"]) + ")",
-    re.UNICODE,
-)
+_PATTERN = "(" + "|".join(_ABBREVIATIONS + _SPECIALS + [_WEB, _EMAIL, _DIGIT, r"[^\w\s]", r"\w+"]) + ")"
 # The same alternatives with no group inside (``findall`` then returns the tokens themselves,
 # without a match object per token): the groups of _EMAIL and _DIGIT only group, nothing
 # refers back to them, so both patterns match the same text at the same places.
@@ -215,7 +212,7 @@ def syllabize(text: str) -> list[tuple[str, int, int]]:
 
 def _pyvi_syllabize(text: str) -> list[tuple[str, int, int]]:
     """``syllabize`` as pyvi does it: the pattern searched over the whole text."""
-    return [(m.group(1), m.start(1), m.end(1)) for m in _PATTERN.finditer(text)]
+    return [(m.group(1), m.start(1), m.end(1)) for m in re.finditer(_PATTERN, text)]
 
 
 def syllable_strings(text: str) -> list[str]:

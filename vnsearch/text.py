@@ -22,7 +22,7 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 _OPEN_PAIRS = ("oa", "oe", "uy")
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # compiled by ``re`` when first met: rarely
 
 
 def scrub(text: str) -> str:
@@ -33,7 +33,7 @@ def scrub(text: str) -> str:
         text.encode("utf-8")  # the quick test: fails only on surrogates
         return text
     except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
+        return re.sub(_SURROGATE, "\ufffd", text)
 
 
 def nfc(text: str) -> str:
