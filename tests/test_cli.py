@@ -153,3 +153,14 @@ def test_the_count_before_partial_matches_agrees_with_its_number(seed_index):
         assert (results.total == 1) == ("{}" not in line)
         r = run("query", query, "--index", seed_index, "--limit", "10")
         assert r.exit_code == 0 and line.format(results.total) in r.stderr, r.stderr
+
+
+def test_the_update_summary_counts_paragraphs_in_words_that_agree(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text("Một đoạn\nChỉ một đoạn văn về hộ tịch.", encoding="utf-8")
+    r = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 0 and "; 1 paragraph indexed in " in r.stdout, r.stdout
+    (corpus / "two.txt").write_text("Hai đoạn\nĐoạn thứ nhất.\nĐoạn thứ hai.", encoding="utf-8")
+    r = run("index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 0 and "; 2 paragraphs indexed in " in r.stdout, r.stdout

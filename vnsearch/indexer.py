@@ -73,7 +73,8 @@ class UpdateReport:
     def summary(self) -> str:
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged; {self.paragraphs} paragraphs indexed in {self.seconds:.1f}s"
+            f"{self.unchanged} unchanged; {self.paragraphs} paragraph{'' if self.paragraphs == 1 else 's'} indexed in "
+            f"{self.seconds:.1f}s"
             + (f"; {self.kept} kept from files that could not be read" if self.kept else "")
             + (f"; {len(self.skipped)} skipped" if self.skipped else "")
         )
