@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vnsearch import analysis
 from vnsearch.analysis import (EXACT, FOLDED, WORDS, TextToken, _token_forms, analyze, compounds, text_columns,
                                text_lines, text_tokens)
 from vnsearch.segment import syllabize
@@ -190,6 +191,48 @@ def test_text_tokens_and_lines_are_pyvis_tokens_piece_by_piece(s):
     assert [tuple(w) for w in text_tokens.__wrapped__(s)] == _tokens_by_matches(s)
     assert list(zip(*text_columns(s))) == _tokens_by_matches(s)
     assert text_lines.__wrapped__(s) == _lines_of([TextToken(*w) for w in _tokens_by_matches(s)])
+
+
+_LETTERS = st.text(alphabet="aăâeêioôơuưyAOUYđĐòỏõọóùủũụúhkgnqtrÒỦÚŒßİΣσǅﬁ\u0301\u0323", min_size=1, max_size=6)
+_WORDS = st.sampled_from(["hòa", "HÒA", "Thủy", "khỏe", "KHOẺ", "quý", "ΟΔΟΣ", "İstanbul", "Đà"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LETTERS | _WORDS, max_size=12))
+def test_words_normalized_together_are_each_word_normalized_alone(pieces):
+    # a text's new words are normalized, lowercased and folded as one string: each must come
+    # out as it does alone (``_word_forms``), whatever its letters (final sigma, İ, ß...)
+    words = [p for p in dict.fromkeys(unicodedata.normalize("NFC", p) for p in pieces) if p.isalpha()]
+    assert analysis._words_together(words) == {w: analysis._word_forms.__wrapped__(w) for w in words}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LETTERS | _WORDS | st.sampled_from(["TP.", "1.528", "(hoà", "giải).", "", "a@b.vn", "...", "e\u0301"]),
+                max_size=12))
+def test_the_lines_of_pieces_are_each_pieces_words_joined(pieces):
+    analysis._LINES.clear()
+    pieces = [unicodedata.normalize("NFC", p) for p in pieces]
+    expected = [(" ".join(w[2] for w in words), " ".join(w[3] for w in words))
+                for words in map(analysis._piece_words.__wrapped__, pieces)]
+    assert analysis._piece_lines(pieces) == expected
+    assert analysis._piece_lines(pieces) == expected  # and kept
+    assert set(analysis._LINES) == set(pieces)
+
+
+def test_words_whose_forms_would_not_split_back_are_made_one_at_a_time(monkeypatch):
+    normalize = analysis.text.normalize
+    monkeypatch.setattr(analysis.text, "normalize", lambda s: normalize(s).replace(" ", "  "))
+    words = ["Hòa", "giải", "thôn", "Đông"]
+    assert analysis._words_together(words) == {w: analysis._word_forms.__wrapped__(w) for w in words}
+
+
+def test_the_kept_pieces_are_bounded(monkeypatch):
+    monkeypatch.setattr(analysis, "_LINES_MAX", 5)
+    analysis._LINES.clear()
+    analysis._piece_lines(["một", "hai", "ba"])
+    lines = analysis._piece_lines(["bốn", "năm", "(sáu)"])  # would pass the bound: emptied first
+    assert set(analysis._LINES) == {"bốn", "năm", "(sáu)"} and lines[2] == ("sáu", "sau")
+    assert text_lines.__wrapped__("một hai ba bốn") == (" một hai ba bốn ", " mot hai ba bon ")
 
 
 def test_a_paragraph_read_for_proximity_is_highlighted_as_itself():

@@ -327,12 +327,19 @@ def text_columns(passage: str) -> tuple[list[int], list[int], list[str], list[st
     (making the named tuples was a third of the tokenizing). Not cached: ``text_tokens`` is."""
     starts, ends, exacts, foldeds = [], [], [], []
     offset = 0
-    for piece in text.nfc(passage).split(" "):
-        for start, end, exact, folded in _piece_words(piece):
-            starts.append(offset + start)
-            ends.append(offset + end)
+    pieces = text.nfc(passage).split(" ")
+    for piece, (exact, folded) in zip(pieces, _piece_lines(pieces)):
+        if piece.isalpha():  # one word: its lines are its forms
+            starts.append(offset)
+            ends.append(offset + len(piece))
             exacts.append(exact)
             foldeds.append(folded)
+        else:
+            for start, end, exact, folded in _piece_words(piece):
+                starts.append(offset + start)
+                ends.append(offset + end)
+                exacts.append(exact)
+                foldeds.append(folded)
         offset += len(piece) + 1
     return starts, ends, exacts, foldeds
 
@@ -347,7 +354,7 @@ def text_lines(passage: str) -> tuple[str, str]:
     candidate paragraph: each piece's words already joined (``_piece_lines``), no spans, no
     ``TextToken`` a word (27 µs → 12 µs a dantri paragraph, 48 → 30 µs one of 400 characters
     or more)."""
-    exacts, foldeds = zip(*map(_piece_lines, text.nfc(passage).split(" ")))
+    exacts, foldeds = zip(*_piece_lines(text.nfc(passage).split(" ")))
     return " " + " ".join(filter(None, exacts)) + " ", " " + " ".join(filter(None, foldeds)) + " "
 
 
@@ -383,11 +390,45 @@ def _piece_words(piece: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=100_000)
-def _piece_lines(piece: str) -> tuple[str, str]:
-    """The exact and the folded forms of ``_piece_words(piece)``, each joined by spaces."""
-    words = _piece_words(piece)
-    return " ".join([w[2] for w in words]), " ".join([w[3] for w in words])
+# Piece → the exact and the folded forms of its words, each joined by spaces: every piece a
+# text has shown, kept for the process (pieces repeat from text to text); emptied when full.
+_LINES: dict[str, tuple[str, str]] = {}
+_LINES_MAX = 100_000
+
+
+def _piece_lines(pieces: list[str]) -> list[tuple[str, str]]:
+    """The exact and the folded forms of each piece's words (``_piece_words``), joined by
+    spaces. The pieces not kept yet that are letters alone (most of a new text's: one word
+    each) are normalized, lowercased and folded together, as one text split back at its
+    spaces: each step changes a word within itself (tone marks move within a syllable; NFC,
+    lowercasing and folding act on a letter and the marks on it). For a paragraph of new words
+    (a cold query's candidates) that is a quarter less than a word at a time; the forms are
+    each word's own (``tests/test_analysis.py``)."""
+    lines = list(map(_LINES.get, pieces))
+    if None not in lines:
+        return lines
+    new = list(dict.fromkeys(p for p, found in zip(pieces, lines) if found is None))
+    made = _words_together([p for p in new if p.isalpha()])
+    for piece in new:
+        if piece not in made:
+            words = _piece_words(piece)
+            made[piece] = " ".join([w[2] for w in words]), " ".join([w[3] for w in words])
+    if len(_LINES) + len(made) > _LINES_MAX:
+        _LINES.clear()
+    _LINES.update(made)
+    return [found if found is not None else made[p] for p, found in zip(pieces, lines)]
+
+
+def _words_together(words: list[str]) -> dict[str, tuple[str, str]]:
+    """Word → (exact form, folded form), ``_word_forms``' for each of ``words`` (letters
+    alone), made for all of them at once."""
+    if not words:
+        return {}
+    exact = text.normalize(" ".join(words)).lower()
+    exacts, foldeds = exact.split(" "), text.fold(exact).split(" ")
+    if len(exacts) == len(foldeds) == len(words):
+        return dict(zip(words, zip(exacts, foldeds)))
+    return {word: _word_forms(word) for word in words}  # a step that would not keep them apart
 
 
 @lru_cache(maxsize=200_000)
