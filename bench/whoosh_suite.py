@@ -41,7 +41,12 @@ def pytest_report_header(config):
 # Left out, with the reason: Whoosh's own DFA-minimization test depends on the order of a set
 # of strings, so it passes or fails with Python's hash seed (PYTHONHASHSEED 0 and 1 fail, 2 and
 # 3 pass, the same code); it tests automata, which no codec touches.
-DESELECTED = ["--deselect", "test_automata.py::test_minimize_dfa"]
+# And its buffered writer's threads test: 25 random picks among 4 names, and it expects all 4
+# in the index, so it fails whenever a name was never picked (about 1 run in 300: in this
+# session's CI once; 5 of 600 runs under load here, each with a name never picked, counted).
+# tests/test_compact.py runs it with the names taken in turn.
+DESELECTED = ["--deselect", "test_automata.py::test_minimize_dfa",
+              "--deselect", "test_writing.py::test_buffered_threads"]
 
 
 def main() -> int:
